@@ -1,0 +1,1 @@
+namespace EdgeLearn.Parity; internal static class Program { private static int Main() => 0; }
