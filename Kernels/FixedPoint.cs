@@ -139,6 +139,22 @@ namespace EdgeLearn.Kernels
             return (short)x;
         }
 
+        /// <summary>
+        /// Stochastic rounding right shift: floor((x + (random mod 2^shift)) / 2^shift), computed in 64 bits, so x
+        /// rounds up with probability equal to its dropped fraction. <paramref name="random"/> is a uniform 32-bit
+        /// draw (e.g. from <see cref="Xoshiro128.NextUInt32"/>). Range: shift in [0, 32].
+        /// </summary>
+        public static int StochasticShiftRight(int x, int shift, uint random)
+        {
+            if (shift <= 0)
+            {
+                return x;
+            }
+
+            long dither = shift >= 32 ? random : random & ((1L << shift) - 1);
+            return (int)(((long)x + dither) >> shift);
+        }
+
         /// <summary>Saturating 32-bit addition.</summary>
         public static int AddSaturate(int a, int b)
         {

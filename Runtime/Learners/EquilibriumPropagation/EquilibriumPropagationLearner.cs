@@ -1,0 +1,457 @@
+// EquilibriumPropagationLearner: binary-weight Equilibrium Propagation in fixed point (ALGORITHMS.md 1, 2, 6).
+//
+// Per sample: input projection once; free phase (T steps from the reset state) -> s0; nudged phases
+// (K steps each) from s0: +beta -> s+ and -beta -> s- (symmetric nudging), or one phase with the batch's
+// random sign. The EP estimate of each weight layer, C = v+_{l+1} v+_l^T - v-_{l+1} v-_l^T (v = outputs,
+// the input for l = 0), goes straight into the layer's learning state through the contrastive outer-product
+// kernel, so a mini-batch needs no per-sample storage:
+//   binary weights: BOP accumulators M (s8/s16/s32), leak and flip once per mini-batch (see the settings)
+//   s8 weights:     a Q16 latent copy moved by SGD, re-quantised to s8 by stochastic rounding per batch
+// Biases move by SGD on v+_{l+1} - v-_{l+1} in Q8.24. Deterministic for a seed; nothing is allocated
+// after construction.
+//
+// Learner buffers (l = weight layer 0 .. L-1, rows n_{l+1}, cols n_l):
+//   _acc8/_acc16/_acc32[l]  n_{l+1} * n_l    BOP accumulators (binary weights; one width in use)
+//   _latent[l]              n_{l+1} * n_l    Q16 latent weights in units alpha_l / 32 (s8 weights)
+//   _free, _plus, _minus    short[L+1][n_l]  saved internal free state and the outputs of the two nudged phases
+//   _target                 short[n_L]       Q0.15 target
+using System;
+using EdgeLearn.Kernels;
+using EdgeLearn.Runtime.Models;
+
+namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
+{
+    /// <summary>Binary-weight (or s8-weight) Equilibrium Propagation learner in fixed point.</summary>
+    public sealed class EquilibriumPropagationLearner : ISupervisedLearner
+    {
+        private readonly EquilibriumPropagationNetwork _network;
+        private readonly EquilibriumPropagationSettings _settings;
+        private readonly KernelSet _kernels;
+        private readonly EquilibriumPropagationRelaxation _relaxation;
+        private readonly Xoshiro128 _rng;
+        private readonly int _layers;
+        private readonly int _betaQ12;
+        private readonly int[] _shift;
+        private readonly int[] _threshold;
+        private readonly int[] _leak;
+        private readonly int[] _biasMultiplier;
+        private readonly sbyte[][] _acc8;
+        private readonly short[][] _acc16;
+        private readonly int[][] _acc32;
+        private readonly int[][] _latent;
+        private readonly short[][] _free;
+        private readonly short[][] _freeOutputs;
+        private readonly short[][] _plus;
+        private readonly short[][] _minus;
+        private readonly short[] _target;
+        private int _inBatch;
+        private int _batchSign = 1;
+
+        /// <summary>
+        /// Creates a learner for <paramref name="network"/> (already initialised or loaded) with validated
+        /// <paramref name="settings"/>; all learner memory is allocated here.
+        /// </summary>
+        public EquilibriumPropagationLearner(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, KernelSet kernels)
+        {
+            if (network == null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+
+            if (kernels == null)
+            {
+                throw new ArgumentNullException(nameof(kernels));
+            }
+
+            settings.Validate();
+            if (settings.WeightFormat != network.WeightFormat || settings.ActivationFormat != network.ActivationFormat)
+            {
+                throw new ArgumentException("settings ask for " + settings.WeightFormat + "/" + settings.ActivationFormat + " but the network is " + network.WeightFormat + "/" + network.ActivationFormat, nameof(settings));
+            }
+
+            _network = network;
+            _settings = settings;
+            _kernels = kernels;
+            _relaxation = new EquilibriumPropagationRelaxation(network, kernels);
+            _rng = new Xoshiro128(settings.Seed, 1);
+            NetworkDescription d = network.Description;
+            _layers = d.WeightLayerCount;
+            _betaQ12 = settings.BetaQ12;
+            _shift = new int[_layers];
+            _threshold = new int[_layers];
+            _leak = new int[_layers];
+            _biasMultiplier = new int[_layers];
+            bool binaryWeights = network.WeightFormat == WeightFormat.B1;
+            if (binaryWeights)
+            {
+                if (settings.AccumulatorBits == 8)
+                {
+                    _acc8 = new sbyte[_layers][];
+                }
+                else if (settings.AccumulatorBits == 16)
+                {
+                    _acc16 = new short[_layers][];
+                }
+                else
+                {
+                    _acc32 = new int[_layers][];
+                }
+            }
+            else
+            {
+                _latent = new int[_layers][];
+            }
+
+            for (int l = 0; l < _layers; l++)
+            {
+                int count = d.WeightCount(l);
+                _biasMultiplier[l] = settings.BiasMultiplier(l);
+                if (binaryWeights)
+                {
+                    _shift[l] = settings.BopShift(l);
+                    _threshold[l] = settings.BopThreshold(l);
+                    _leak[l] = settings.BopLeakShift(l);
+                    if (_acc8 != null)
+                    {
+                        _acc8[l] = new sbyte[count];
+                    }
+                    else if (_acc16 != null)
+                    {
+                        _acc16[l] = new short[count];
+                    }
+                    else
+                    {
+                        _acc32[l] = new int[count];
+                    }
+                }
+                else
+                {
+                    _shift[l] = settings.LatentShift(l, network.AlphaQ15[l]);
+                    int[] latent = new int[count];
+                    sbyte[] w = network.Weights[l];
+                    for (int i = 0; i < count; i++)
+                    {
+                        latent[i] = w[i] << 16;
+                    }
+
+                    _latent[l] = latent;
+                }
+            }
+
+            _free = AllocateStates(d);
+            _freeOutputs = AllocateStates(d);
+            _plus = AllocateStates(d);
+            _minus = AllocateStates(d);
+            _target = new short[d.OutputSize];
+        }
+
+        /// <summary>The network being trained.</summary>
+        public EquilibriumPropagationNetwork Network
+        {
+            get { return _network; }
+        }
+
+        /// <summary>The settings in use.</summary>
+        public EquilibriumPropagationSettings Settings
+        {
+            get { return _settings; }
+        }
+
+        /// <inheritdoc />
+        public int InputSize
+        {
+            get { return _network.Description.InputSize; }
+        }
+
+        /// <inheritdoc />
+        public int ClassCount
+        {
+            get { return _network.Description.ClassCount; }
+        }
+
+        /// <summary>Weight flips applied so far (binary weights).</summary>
+        public long Flips { get; private set; }
+
+        /// <summary>Samples trained so far.</summary>
+        public long SamplesSeen { get; private set; }
+
+        /// <summary>BOP product shift S of weight layer l (binary weights) or latent shift (s8 weights).</summary>
+        public int UpdateShift(int layer)
+        {
+            return _shift[layer];
+        }
+
+        /// <summary>Integer BOP flip threshold of weight layer l (binary weights).</summary>
+        public int FlipThreshold(int layer)
+        {
+            return _threshold[layer];
+        }
+
+        /// <summary>Exact memory plan: network parameters, learner state, scratch (relaxation and phase buffers).</summary>
+        public MemoryPlan Memory
+        {
+            get
+            {
+                long state = 0;
+                long scratch = _relaxation.ScratchBytes + 2L * _target.Length;
+                for (int l = 0; l < _layers; l++)
+                {
+                    long count = _network.Description.WeightCount(l);
+                    state += _latent != null ? 4 * count : count * _settings.AccumulatorBits / 8;
+                }
+
+                for (int l = 1; l <= _layers; l++)
+                {
+                    scratch += 4L * 2 * _free[l].Length;
+                }
+
+                return new MemoryPlan(_network.PersistentBytes, state, scratch);
+            }
+        }
+
+        /// <inheritdoc />
+        public int TrainSample(short[] x, int offset, int label)
+        {
+            if (label < 0 || label >= ClassCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(label), "label " + label + " is outside [0, " + ClassCount + ")");
+            }
+
+            int g = _network.Description.NeuronsPerClass;
+            for (int i = 0; i < _target.Length; i++)
+            {
+                _target[i] = i / g == label ? FixedPoint.Q15Max : (short)0;
+            }
+
+            return TrainTowards(x, offset, _target, 0);
+        }
+
+        /// <summary>
+        /// Trains on one sample towards an arbitrary Q0.15 target of n_L values (self-defined targets use this).
+        /// Returns the free-phase prediction.
+        /// </summary>
+        public int TrainTowards(short[] x, int offset, short[] target, int targetOffset)
+        {
+            if (_inBatch == 0 && _settings.Nudging == NudgingMode.RandomSign)
+            {
+                _batchSign = _rng.NextBit() ? 1 : -1;
+            }
+
+            EquilibriumPropagationRelaxation r = _relaxation;
+            r.SetInput(x, offset);
+            r.Reset();
+            r.Relax(_settings.FreeSteps, 0, target, targetOffset);
+            int prediction = r.PredictClass();
+            r.SaveStates(_free);
+
+            if (_settings.Nudging == NudgingMode.Symmetric)
+            {
+                r.Relax(_settings.NudgedSteps, _betaQ12, target, targetOffset);
+                r.SaveOutputs(_plus);
+                r.RestoreStates(_free);
+                r.Relax(_settings.NudgedSteps, -_betaQ12, target, targetOffset);
+                r.SaveOutputs(_minus);
+                Accumulate(_plus, _minus);
+            }
+            else
+            {
+                r.SaveOutputs(_freeOutputs);
+                r.Relax(_settings.NudgedSteps, _batchSign * _betaQ12, target, targetOffset);
+                r.SaveOutputs(_plus);
+                // One-sided estimate (v^beta v^beta - v0 v0) / beta: for a negative beta the roles swap.
+                if (_batchSign > 0)
+                {
+                    Accumulate(_plus, _freeOutputs);
+                }
+                else
+                {
+                    Accumulate(_freeOutputs, _plus);
+                }
+            }
+
+            SamplesSeen++;
+            _inBatch++;
+            if (_inBatch >= _settings.BatchSize)
+            {
+                EndBatch();
+            }
+
+            return prediction;
+        }
+
+        /// <inheritdoc />
+        public void EndBatch()
+        {
+            if (_inBatch == 0)
+            {
+                return;
+            }
+
+            _inBatch = 0;
+            NetworkDescription d = _network.Description;
+            for (int l = 0; l < _layers; l++)
+            {
+                int rows = d.Size(l + 1);
+                int cols = d.Size(l);
+                if (_latent != null)
+                {
+                    RequantizeLatent(l);
+                    continue;
+                }
+
+                uint[] w = _network.Signs[l];
+                if (_acc8 != null)
+                {
+                    if (_leak[l] > 0)
+                    {
+                        OuterProductKernels.LeakS8(_acc8[l], 0, _acc8[l].Length, _leak[l]);
+                    }
+
+                    Flips += BopKernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
+                }
+                else if (_acc16 != null)
+                {
+                    if (_leak[l] > 0)
+                    {
+                        OuterProductKernels.LeakS16(_acc16[l], 0, _acc16[l].Length, _leak[l]);
+                    }
+
+                    Flips += BopKernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
+                }
+                else
+                {
+                    if (_leak[l] > 0)
+                    {
+                        OuterProductKernels.LeakS32(_acc32[l], 0, _acc32[l].Length, _leak[l]);
+                    }
+
+                    Flips += BopKernels.FlipB1S32(w, 0, _acc32[l], 0, rows, cols, _threshold[l]);
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        public int Predict(short[] x, int offset)
+        {
+            _relaxation.SetInput(x, offset);
+            _relaxation.Reset();
+            _relaxation.Relax(_settings.FreeSteps, 0, _target, 0);
+            return _relaxation.PredictClass();
+        }
+
+        // Adds the EP estimate of one sample, (p_{l+1} p_l^T - m_{l+1} m_l^T), to every layer's learning state.
+        private void Accumulate(short[][] p, short[][] m)
+        {
+            NetworkDescription d = _network.Description;
+            short[] x = _relaxation.Input;
+            int xOffset = _relaxation.InputOffset;
+            for (int l = 0; l < _layers; l++)
+            {
+                int rows = d.Size(l + 1);
+                int cols = d.Size(l);
+                short[] bp = l == 0 ? x : p[l];
+                short[] bm = l == 0 ? x : m[l];
+                int bOffset = l == 0 ? xOffset : 0;
+                short[] ap = p[l + 1];
+                short[] am = m[l + 1];
+                if (l == 0)
+                {
+                    AccumulateInputLayer(ap, am, x, xOffset, rows, cols);
+                }
+                else if (_latent != null)
+                {
+                    _kernels.ContrastiveOuterAccumulateS32(_latent[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
+                }
+                else if (_acc8 != null)
+                {
+                    _kernels.ContrastiveOuterAccumulateS8(_acc8[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
+                }
+                else if (_acc16 != null)
+                {
+                    _kernels.ContrastiveOuterAccumulateS16(_acc16[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
+                }
+                else
+                {
+                    _kernels.ContrastiveOuterAccumulateS32(_acc32[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
+                }
+
+                int[] bias = _network.Biases[l];
+                int multiplier = _biasMultiplier[l];
+                for (int i = 0; i < rows; i++)
+                {
+                    long step = FixedPoint.RoundingShiftRight((long)(ap[i] - am[i]) * multiplier, 16);
+                    bias[i] = FixedPoint.SaturateToS32(bias[i] + step);
+                }
+            }
+        }
+
+        // Layer 0 sees the same input in both phases, so a row whose output did not change contributes exactly
+        // nothing: only rows with ap[r] != am[r] are passed to the kernel (often a small fraction of them).
+        private void AccumulateInputLayer(short[] ap, short[] am, short[] x, int xOffset, int rows, int cols)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                if (ap[r] == am[r])
+                {
+                    continue;
+                }
+
+                int at = r * cols;
+                if (_latent != null)
+                {
+                    _kernels.ContrastiveOuterAccumulateS32(_latent[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
+                }
+                else if (_acc8 != null)
+                {
+                    _kernels.ContrastiveOuterAccumulateS8(_acc8[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
+                }
+                else if (_acc16 != null)
+                {
+                    _kernels.ContrastiveOuterAccumulateS16(_acc16[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
+                }
+                else
+                {
+                    _kernels.ContrastiveOuterAccumulateS32(_acc32[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
+                }
+            }
+        }
+
+        private void RequantizeLatent(int layer)
+        {
+            int[] latent = _latent[layer];
+            sbyte[] w = _network.Weights[layer];
+            for (int i = 0; i < latent.Length; i++)
+            {
+                // Keep the latent inside the s8 range so it cannot drift far past what the weight can express.
+                int clamped = latent[i];
+                if (clamped > (127 << 16))
+                {
+                    clamped = 127 << 16;
+                }
+                else if (clamped < (-128 << 16))
+                {
+                    clamped = -128 << 16;
+                }
+
+                latent[i] = clamped;
+                w[i] = FixedPoint.SaturateToS8(FixedPoint.StochasticShiftRight(clamped, 16, _rng.NextUInt32()));
+            }
+        }
+
+        private static short[][] AllocateStates(NetworkDescription d)
+        {
+            short[][] states = new short[d.LayerCount][];
+            for (int l = 1; l < d.LayerCount; l++)
+            {
+                states[l] = new short[d.Size(l)];
+            }
+
+            return states;
+        }
+    }
+}
