@@ -248,6 +248,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             r.Relax(_settings.FreeSteps, 0, target, targetOffset);
             int prediction = r.PredictClass();
             r.SaveStates(_free);
+            r.FreezeNudgeReference();
 
             if (_settings.Nudging == NudgingMode.Symmetric)
             {

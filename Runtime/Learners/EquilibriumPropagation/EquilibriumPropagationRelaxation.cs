@@ -7,6 +7,9 @@
 // ("bin-W"). The nudge is added outside rho, as in binary EP. For binary activations ("bin-W-N") each
 // neuron keeps a leaky internal state, s <- clamp(s/2 + pre/2, 0, 1), outputs v = h = [s >= 1/2] (stored
 // as 0 or 32767 in Q0.15, and packed for the XNOR-popcount kernels), and states start at 1 instead of 0.
+// Binary outputs cannot carry a small nudge, so for them (as in Laydevant et al.'s bin-W-N) the nudge is a
+// constant force inside the leaky average, beta (y - h0_L) with h0_L the output at the end of the free
+// phase (see FreezeNudgeReference): a sample already classified right is not nudged at all.
 // The input projection alpha_0 W_0 x + b_0 is computed once per sample (SetInput): it does not change
 // during either phase.
 //
@@ -40,6 +43,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly short[][] _outputs;
         private readonly uint[][] _bits;
         private readonly int[] _projection;
+        private readonly short[] _reference;
         private readonly int[][] _forward;
         private readonly int[][] _feedback;
         private short[] _input;
@@ -71,6 +75,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _forward = new int[_layers + 1][];
             _feedback = new int[_layers + 1][];
             _projection = new int[d.Size(1)];
+            _reference = new short[d.OutputSize];
             for (int l = 1; l <= _layers; l++)
             {
                 int n = d.Size(l);
@@ -103,7 +108,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         {
             get
             {
-                long bytes = 4L * _projection.Length;
+                long bytes = 4L * _projection.Length + 2L * _reference.Length;
                 for (int l = 1; l <= _layers; l++)
                 {
                     bytes += 2L * _state[l].Length * 2;
@@ -187,6 +192,16 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         public short[] Output(int layer)
         {
             return _binary ? _outputs[layer] : _state[layer];
+        }
+
+        /// <summary>
+        /// Remembers the current output layer as the reference of the nudge of binary activations (call it at
+        /// the end of the free phase). Multi-bit activations nudge against their current state instead.
+        /// </summary>
+        public void FreezeNudgeReference()
+        {
+            short[] v = Output(_layers);
+            Array.Copy(v, _reference, v.Length);
         }
 
         /// <summary>Copies the internal states of layers 1 .. L into <paramref name="into"/>[l].</summary>
@@ -300,12 +315,24 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                         pre += FixedPoint.RoundingShiftRight(feedback[i] * unit * alphaOut, shift);
                     }
 
-                    long value = _binary ? FixedPoint.RoundingShiftRight(s[i] + pre, 1) : pre;
-                    value = Clamp(value);
-                    if (output && betaQ12 != 0)
+                    long value;
+                    if (_binary)
                     {
-                        int error = target[targetOffset + i] - v[i];
-                        value = Clamp(value + FixedPoint.RoundingShiftRight((long)betaQ12 * error, BetaShift));
+                        if (output && betaQ12 != 0)
+                        {
+                            pre += FixedPoint.RoundingShiftRight((long)betaQ12 * (target[targetOffset + i] - _reference[i]), BetaShift);
+                        }
+
+                        value = Clamp(FixedPoint.RoundingShiftRight(s[i] + pre, 1));
+                    }
+                    else
+                    {
+                        value = Clamp(pre);
+                        if (output && betaQ12 != 0)
+                        {
+                            int error = target[targetOffset + i] - v[i];
+                            value = Clamp(value + FixedPoint.RoundingShiftRight((long)betaQ12 * error, BetaShift));
+                        }
                     }
 
                     next[i] = (short)value;
