@@ -165,10 +165,22 @@ public static class MnistJsonLoader
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             int index = values.Count;
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out decimal v))
+            if (reader.TokenType != JsonTokenType.Number)
             {
                 throw new DataSetException(
                     $"mnist file '{path}': value {index} (image {index / Dimension}, pixel {index % Dimension}) is not a number.");
+            }
+
+            if (TryFastGreyLevel(reader.ValueSpan, out byte grey))
+            {
+                values.Add(grey);
+                continue;
+            }
+
+            if (!reader.TryGetDecimal(out decimal v))
+            {
+                throw new DataSetException(
+                    $"mnist file '{path}': value {index} (image {index / Dimension}, pixel {index % Dimension}) cannot be read as a decimal number.");
             }
 
             if (v < 0m || v > 1m)
@@ -181,6 +193,49 @@ public static class MnistJsonLoader
         }
 
         return values.ToArray();
+    }
+
+    /// <summary>
+    /// Fast exact path for the package's plain numerals "0", "1", "0.d" .. "0.ddddddddd" and "1.000": with v = m / 10^k,
+    /// round(v * 255) halves up (= away from zero here) is (2 * 255 * m + 10^k) / (2 * 10^k) in integers, the same
+    /// result as <see cref="ToGreyLevel"/>. Anything else (exponents, values above 1) returns false for the decimal path.
+    /// </summary>
+    private static bool TryFastGreyLevel(ReadOnlySpan<byte> text, out byte grey)
+    {
+        grey = 0;
+        if (text.Length == 0 || (text[0] != (byte)'0' && text[0] != (byte)'1'))
+        {
+            return false;
+        }
+
+        bool one = text[0] == (byte)'1';
+        if (text.Length == 1)
+        {
+            grey = one ? (byte)255 : (byte)0;
+            return true;
+        }
+
+        if (text[1] != (byte)'.' || text.Length == 2 || text.Length > 11)
+        {
+            return false;
+        }
+
+        long m = 0;
+        long scale = 1;
+        for (int i = 2; i < text.Length; i++)
+        {
+            int digit = text[i] - '0';
+            if ((uint)digit > 9 || (one && digit != 0))
+            {
+                return false;
+            }
+
+            m = (m * 10) + digit;
+            scale *= 10;
+        }
+
+        grey = one ? (byte)255 : (byte)(((2 * 255 * m) + scale) / (2 * scale));
+        return true;
     }
 
     private static LabelledDataSet Split(byte[][] perDigit, string name)
