@@ -72,7 +72,7 @@ public sealed class TrainingProgress
 
         return console.Terminal.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 24 }, new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 progress.live = ctx;
@@ -95,7 +95,7 @@ public sealed class TrainingProgress
         correct = -1;
         if (live is not null)
         {
-            task = live.AddTask(Describe(false, null), maxValue: samplesPerEpoch);
+            task = live.AddTask(DescribeLive(null), maxValue: samplesPerEpoch);
         }
     }
 
@@ -118,7 +118,7 @@ public sealed class TrainingProgress
         if (task is not null)
         {
             task.Value = Math.Min(samplesSoFar, samplesPerEpoch);
-            task.Description = Describe(false, null);
+            task.Description = DescribeLive(null);
         }
         else if (!console.Quiet)
         {
@@ -134,18 +134,41 @@ public sealed class TrainingProgress
             throw new InvalidOperationException("EndEpoch called before BeginEpoch.");
         }
 
-        string summary = Describe(true, testAccuracy);
         if (task is not null)
         {
             task.Value = samplesPerEpoch;
-            task.Description = summary;
+            task.Description = DescribeLive(testAccuracy);
             task.StopTask();
             task = null;
         }
         else
         {
-            console.Out.WriteLine(summary);
+            console.Out.WriteLine(Describe(true, testAccuracy));
         }
+    }
+
+    // Short text for the live bar (the bar, percentage and times are separate columns).
+    private string DescribeLive(double? testAccuracy)
+    {
+        var c = CultureInfo.InvariantCulture;
+        double seconds = (time.GetTimestamp() - epochStart) / (double)time.TimestampFrequency;
+        string text = string.Format(c, "epoch {0}/{1}", epoch, epochs);
+        if (correct >= 0 && samplesDone > 0)
+        {
+            text += string.Format(c, "  train {0:F4}", (double)correct / samplesDone);
+        }
+
+        if (testAccuracy.HasValue)
+        {
+            text += string.Format(c, "  test {0:F4}", testAccuracy.Value);
+        }
+
+        if (seconds > 0 && samplesDone > 0)
+        {
+            text += string.Format(c, "  {0:F0}/s", samplesDone / seconds);
+        }
+
+        return text;
     }
 
     private string Describe(bool done, double? testAccuracy)
