@@ -1,0 +1,298 @@
+// HostOuter: SIMD loops of the outer-product accumulate kernels (see OuterProductKernels for the contracts).
+//
+// Every row r adds d[c] = RoundingShiftRight(p b+[c] - m b-[c], shift) to A[r, c] (the plain outer product
+// is the case m = 0). Exactness in 32-bit lanes: each s16 x s16 product lies in [-2^30 + 2^15, 2^30], so the
+// difference lies in [-2^31 + 2^15, 2^31 - 2^15] and fits a 32-bit lane exactly; the 64-bit rounding shift
+// of the reference gives the same value as the 32-bit one for shift in [0, 31], and 0 for every shift >= 32
+// (d >> shift and the rounding bit d >> (shift - 1) are then both 0 or -1 and 1, summing to 0), so those calls
+// leave A unchanged and return at once. The s32 sum A + d wraps at most once and is saturated by sign tests;
+// for s16 / s8 accumulators d is first clamped to [-2^16, 2^16 - 1] / [-2^8, 2^8 - 1], which cannot change
+// sat16(A + d) / sat8(A + d), and the sum is clamped and narrowed.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace EdgeLearn.Kernels.Host
+{
+    /// <summary>Vector loops of the outer-product accumulate kernels; callers have validated every range.</summary>
+    internal static class HostOuter
+    {
+        internal static void OuterProductAccumulateS32(int[] acc, int accOffset, short[] a, int aOffset, int rows, short[] b, int bOffset, int cols, int shift, bool wide)
+        {
+            if (shift >= 32)
+            {
+                return;
+            }
+
+            ref int acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
+            ref short b0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b), bOffset);
+            for (int r = 0; r < rows; r++)
+            {
+                RowS32(ref Unsafe.Add(ref acc0, r * cols), a[aOffset + r], ref b0, 0, ref b0, cols, shift, wide);
+            }
+        }
+
+        internal static void ContrastiveOuterAccumulateS32(int[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, bool wide)
+        {
+            if (shift >= 32)
+            {
+                return;
+            }
+
+            ref int acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
+            ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
+            ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            for (int r = 0; r < rows; r++)
+            {
+                RowS32(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
+            }
+        }
+
+        internal static void ContrastiveOuterAccumulateS16(short[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, bool wide)
+        {
+            if (shift >= 32)
+            {
+                return;
+            }
+
+            ref short acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
+            ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
+            ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            for (int r = 0; r < rows; r++)
+            {
+                RowS16(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
+            }
+        }
+
+        internal static void ContrastiveOuterAccumulateS8(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, bool wide)
+        {
+            if (shift >= 32)
+            {
+                return;
+            }
+
+            ref sbyte acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
+            ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
+            ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            for (int r = 0; r < rows; r++)
+            {
+                RowS8(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
+            }
+        }
+
+        /// <summary>The reference formula for one element (tails).</summary>
+        private static long Delta(int p, short bp, int m, short bm, int shift)
+        {
+            return FixedPoint.RoundingShiftRight((long)p * bp - (long)m * bm, shift);
+        }
+
+        private static void RowS32(ref int acc, int p, ref short bp, int m, ref short bm, int cols, int shift, bool wide)
+        {
+            int c = 0;
+            if (wide)
+            {
+                Vector256<int> pv = Vector256.Create(p);
+                Vector256<int> mv = Vector256.Create(m);
+                for (; c + 16 <= cols; c += 16)
+                {
+                    Vector256<short> bpv = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                    Vector256<short> bmv = Vector256.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                    Vector256<int> d0 = Round(Vector256.WidenLower(bpv) * pv - Vector256.WidenLower(bmv) * mv, shift);
+                    Vector256<int> d1 = Round(Vector256.WidenUpper(bpv) * pv - Vector256.WidenUpper(bmv) * mv, shift);
+                    ref int target = ref Unsafe.Add(ref acc, c);
+                    AddSaturate(Vector256.LoadUnsafe(ref target), d0).StoreUnsafe(ref target);
+                    ref int target8 = ref Unsafe.Add(ref acc, c + 8);
+                    AddSaturate(Vector256.LoadUnsafe(ref target8), d1).StoreUnsafe(ref target8);
+                }
+            }
+
+            Vector128<int> pn = Vector128.Create(p);
+            Vector128<int> mn = Vector128.Create(m);
+            for (; c + 8 <= cols; c += 8)
+            {
+                Vector128<short> bpv = Vector128.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                Vector128<short> bmv = Vector128.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                Vector128<int> d0 = Round(Vector128.WidenLower(bpv) * pn - Vector128.WidenLower(bmv) * mn, shift);
+                Vector128<int> d1 = Round(Vector128.WidenUpper(bpv) * pn - Vector128.WidenUpper(bmv) * mn, shift);
+                ref int target = ref Unsafe.Add(ref acc, c);
+                AddSaturate(Vector128.LoadUnsafe(ref target), d0).StoreUnsafe(ref target);
+                ref int target4 = ref Unsafe.Add(ref acc, c + 4);
+                AddSaturate(Vector128.LoadUnsafe(ref target4), d1).StoreUnsafe(ref target4);
+            }
+
+            for (; c < cols; c++)
+            {
+                ref int target = ref Unsafe.Add(ref acc, c);
+                target = FixedPoint.SaturateToS32(target + Delta(p, Unsafe.Add(ref bp, c), m, Unsafe.Add(ref bm, c), shift));
+            }
+        }
+
+        private static void RowS16(ref short acc, int p, ref short bp, int m, ref short bm, int cols, int shift, bool wide)
+        {
+            int c = 0;
+            if (wide)
+            {
+                Vector256<int> pv = Vector256.Create(p);
+                Vector256<int> mv = Vector256.Create(m);
+                Vector256<int> dLow = Vector256.Create(-65536);
+                Vector256<int> dHigh = Vector256.Create(65535);
+                Vector256<int> low = Vector256.Create((int)short.MinValue);
+                Vector256<int> high = Vector256.Create((int)short.MaxValue);
+                for (; c + 16 <= cols; c += 16)
+                {
+                    Vector256<short> bpv = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                    Vector256<short> bmv = Vector256.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                    ref short target = ref Unsafe.Add(ref acc, c);
+                    Vector256<short> av = Vector256.LoadUnsafe(ref target);
+                    Vector256<int> d0 = Clamp(Round(Vector256.WidenLower(bpv) * pv - Vector256.WidenLower(bmv) * mv, shift), dLow, dHigh);
+                    Vector256<int> d1 = Clamp(Round(Vector256.WidenUpper(bpv) * pv - Vector256.WidenUpper(bmv) * mv, shift), dLow, dHigh);
+                    Vector256<int> s0 = Clamp(Vector256.WidenLower(av) + d0, low, high);
+                    Vector256<int> s1 = Clamp(Vector256.WidenUpper(av) + d1, low, high);
+                    Vector256.Narrow(s0, s1).StoreUnsafe(ref target);
+                }
+            }
+
+            Vector128<int> pn = Vector128.Create(p);
+            Vector128<int> mn = Vector128.Create(m);
+            Vector128<int> dLowN = Vector128.Create(-65536);
+            Vector128<int> dHighN = Vector128.Create(65535);
+            Vector128<int> lowN = Vector128.Create((int)short.MinValue);
+            Vector128<int> highN = Vector128.Create((int)short.MaxValue);
+            for (; c + 8 <= cols; c += 8)
+            {
+                Vector128<short> bpv = Vector128.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                Vector128<short> bmv = Vector128.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                ref short target = ref Unsafe.Add(ref acc, c);
+                Vector128<short> av = Vector128.LoadUnsafe(ref target);
+                Vector128<int> d0 = Clamp(Round(Vector128.WidenLower(bpv) * pn - Vector128.WidenLower(bmv) * mn, shift), dLowN, dHighN);
+                Vector128<int> d1 = Clamp(Round(Vector128.WidenUpper(bpv) * pn - Vector128.WidenUpper(bmv) * mn, shift), dLowN, dHighN);
+                Vector128<int> s0 = Clamp(Vector128.WidenLower(av) + d0, lowN, highN);
+                Vector128<int> s1 = Clamp(Vector128.WidenUpper(av) + d1, lowN, highN);
+                Vector128.Narrow(s0, s1).StoreUnsafe(ref target);
+            }
+
+            for (; c < cols; c++)
+            {
+                ref short target = ref Unsafe.Add(ref acc, c);
+                target = FixedPoint.SaturateToS16(FixedPoint.SaturateToS32(target + Delta(p, Unsafe.Add(ref bp, c), m, Unsafe.Add(ref bm, c), shift)));
+            }
+        }
+
+        private static void RowS8(ref sbyte acc, int p, ref short bp, int m, ref short bm, int cols, int shift, bool wide)
+        {
+            int c = 0;
+            if (wide)
+            {
+                Vector256<int> pv = Vector256.Create(p);
+                Vector256<int> mv = Vector256.Create(m);
+                Vector256<int> dLow = Vector256.Create(-256);
+                Vector256<int> dHigh = Vector256.Create(255);
+                Vector256<int> low = Vector256.Create((int)sbyte.MinValue);
+                Vector256<int> high = Vector256.Create((int)sbyte.MaxValue);
+                for (; c + 32 <= cols; c += 32)
+                {
+                    ref sbyte target = ref Unsafe.Add(ref acc, c);
+                    Vector256<sbyte> av = Vector256.LoadUnsafe(ref target);
+                    Vector256<short> aLow = Vector256.WidenLower(av);
+                    Vector256<short> aHigh = Vector256.WidenUpper(av);
+                    Vector256<short> bp0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                    Vector256<short> bm0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                    Vector256<short> bp1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, c + 16));
+                    Vector256<short> bm1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bm, c + 16));
+                    Vector256<int> d0 = Clamp(Round(Vector256.WidenLower(bp0) * pv - Vector256.WidenLower(bm0) * mv, shift), dLow, dHigh);
+                    Vector256<int> d1 = Clamp(Round(Vector256.WidenUpper(bp0) * pv - Vector256.WidenUpper(bm0) * mv, shift), dLow, dHigh);
+                    Vector256<int> d2 = Clamp(Round(Vector256.WidenLower(bp1) * pv - Vector256.WidenLower(bm1) * mv, shift), dLow, dHigh);
+                    Vector256<int> d3 = Clamp(Round(Vector256.WidenUpper(bp1) * pv - Vector256.WidenUpper(bm1) * mv, shift), dLow, dHigh);
+                    Vector256<short> s01 = Vector256.Narrow(
+                        Clamp(Vector256.WidenLower(aLow) + d0, low, high), Clamp(Vector256.WidenUpper(aLow) + d1, low, high));
+                    Vector256<short> s23 = Vector256.Narrow(
+                        Clamp(Vector256.WidenLower(aHigh) + d2, low, high), Clamp(Vector256.WidenUpper(aHigh) + d3, low, high));
+                    Vector256.Narrow(s01, s23).StoreUnsafe(ref target);
+                }
+            }
+
+            Vector128<int> pn = Vector128.Create(p);
+            Vector128<int> mn = Vector128.Create(m);
+            Vector128<int> dLowN = Vector128.Create(-256);
+            Vector128<int> dHighN = Vector128.Create(255);
+            Vector128<int> lowN = Vector128.Create((int)sbyte.MinValue);
+            Vector128<int> highN = Vector128.Create((int)sbyte.MaxValue);
+            for (; c + 16 <= cols; c += 16)
+            {
+                ref sbyte target = ref Unsafe.Add(ref acc, c);
+                Vector128<sbyte> av = Vector128.LoadUnsafe(ref target);
+                Vector128<short> aLow = Vector128.WidenLower(av);
+                Vector128<short> aHigh = Vector128.WidenUpper(av);
+                Vector128<short> bp0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                Vector128<short> bm0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                Vector128<short> bp1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bp, c + 8));
+                Vector128<short> bm1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bm, c + 8));
+                Vector128<int> d0 = Clamp(Round(Vector128.WidenLower(bp0) * pn - Vector128.WidenLower(bm0) * mn, shift), dLowN, dHighN);
+                Vector128<int> d1 = Clamp(Round(Vector128.WidenUpper(bp0) * pn - Vector128.WidenUpper(bm0) * mn, shift), dLowN, dHighN);
+                Vector128<int> d2 = Clamp(Round(Vector128.WidenLower(bp1) * pn - Vector128.WidenLower(bm1) * mn, shift), dLowN, dHighN);
+                Vector128<int> d3 = Clamp(Round(Vector128.WidenUpper(bp1) * pn - Vector128.WidenUpper(bm1) * mn, shift), dLowN, dHighN);
+                Vector128<short> s01 = Vector128.Narrow(
+                    Clamp(Vector128.WidenLower(aLow) + d0, lowN, highN), Clamp(Vector128.WidenUpper(aLow) + d1, lowN, highN));
+                Vector128<short> s23 = Vector128.Narrow(
+                    Clamp(Vector128.WidenLower(aHigh) + d2, lowN, highN), Clamp(Vector128.WidenUpper(aHigh) + d3, lowN, highN));
+                Vector128.Narrow(s01, s23).StoreUnsafe(ref target);
+            }
+
+            for (; c < cols; c++)
+            {
+                ref sbyte target = ref Unsafe.Add(ref acc, c);
+                target = FixedPoint.SaturateToS8(FixedPoint.SaturateToS32(target + Delta(p, Unsafe.Add(ref bp, c), m, Unsafe.Add(ref bm, c), shift)));
+            }
+        }
+
+        /// <summary>The shared rounding right shift (FixedPoint.RoundingShiftRight) on 32-bit lanes, shift in [0, 31].</summary>
+        private static Vector256<int> Round(Vector256<int> v, int shift)
+        {
+            if (shift == 0)
+            {
+                return v;
+            }
+
+            return Vector256.ShiftRightArithmetic(v, shift) + (Vector256.ShiftRightArithmetic(v, shift - 1) & Vector256<int>.One);
+        }
+
+        /// <summary>The shared rounding right shift on 32-bit lanes, shift in [0, 31].</summary>
+        private static Vector128<int> Round(Vector128<int> v, int shift)
+        {
+            if (shift == 0)
+            {
+                return v;
+            }
+
+            return Vector128.ShiftRightArithmetic(v, shift) + (Vector128.ShiftRightArithmetic(v, shift - 1) & Vector128<int>.One);
+        }
+
+        /// <summary>sat32(a + d): the wrapped sum, replaced by the bound of a's sign where a and d share a sign the sum lost.</summary>
+        private static Vector256<int> AddSaturate(Vector256<int> a, Vector256<int> d)
+        {
+            Vector256<int> sum = a + d;
+            Vector256<int> overflow = Vector256.ShiftRightArithmetic((a ^ sum) & (d ^ sum), 31);
+            Vector256<int> bound = Vector256.ShiftRightArithmetic(a, 31) ^ Vector256.Create(int.MaxValue);
+            return Vector256.ConditionalSelect(overflow, bound, sum);
+        }
+
+        /// <summary>sat32(a + d) on 32-bit lanes.</summary>
+        private static Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> d)
+        {
+            Vector128<int> sum = a + d;
+            Vector128<int> overflow = Vector128.ShiftRightArithmetic((a ^ sum) & (d ^ sum), 31);
+            Vector128<int> bound = Vector128.ShiftRightArithmetic(a, 31) ^ Vector128.Create(int.MaxValue);
+            return Vector128.ConditionalSelect(overflow, bound, sum);
+        }
+
+        private static Vector256<int> Clamp(Vector256<int> v, Vector256<int> low, Vector256<int> high)
+        {
+            return Vector256.Min(Vector256.Max(v, low), high);
+        }
+
+        private static Vector128<int> Clamp(Vector128<int> v, Vector128<int> low, Vector128<int> high)
+        {
+            return Vector128.Min(Vector128.Max(v, low), high);
+        }
+    }
+}
