@@ -17,6 +17,7 @@ public static class Program
     public static AlgorithmRegistry CreateRegistry()
     {
         var registry = new AlgorithmRegistry();
+        registry.Register(new Training.EquilibriumPropagationAlgorithm());
         return registry;
     }
 }

@@ -28,7 +28,8 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly EquilibriumPropagationSettings _settings;
         private readonly KernelSet _kernels;
         private readonly EquilibriumPropagationRelaxation _relaxation;
-        private readonly Xoshiro128 _rng;
+        private readonly Xoshiro128 _signs;
+        private readonly Xoshiro128 _rounding;
         private readonly int _layers;
         private readonly int _betaQ12;
         private readonly int[] _shift;
@@ -78,7 +79,8 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _settings = settings;
             _kernels = kernels;
             _relaxation = new EquilibriumPropagationRelaxation(network, kernels);
-            _rng = new Xoshiro128(settings.Seed, 1);
+            _signs = new Xoshiro128(settings.Seed, SignStream);
+            _rounding = new Xoshiro128(settings.Seed, RoundingStream);
             NetworkDescription d = network.Description;
             _layers = d.WeightLayerCount;
             _betaQ12 = settings.BetaQ12;
@@ -149,6 +151,12 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _minus = AllocateStates(d);
             _target = new short[d.OutputSize];
         }
+
+        /// <summary>Generator stream of the random nudge signs (one NextBit per mini-batch); oracles use the same.</summary>
+        public const uint SignStream = 1;
+
+        /// <summary>Generator stream of the stochastic rounding of s8 weights.</summary>
+        public const uint RoundingStream = 3;
 
         /// <summary>The network being trained.</summary>
         public EquilibriumPropagationNetwork Network
@@ -239,7 +247,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         {
             if (_inBatch == 0 && _settings.Nudging == NudgingMode.RandomSign)
             {
-                _batchSign = _rng.NextBit() ? 1 : -1;
+                _batchSign = _signs.NextBit() ? 1 : -1;
             }
 
             EquilibriumPropagationRelaxation r = _relaxation;
@@ -440,7 +448,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 }
 
                 latent[i] = clamped;
-                w[i] = FixedPoint.SaturateToS8(FixedPoint.StochasticShiftRight(clamped, 16, _rng.NextUInt32()));
+                w[i] = FixedPoint.SaturateToS8(FixedPoint.StochasticShiftRight(clamped, 16, _rounding.NextUInt32()));
             }
         }
 

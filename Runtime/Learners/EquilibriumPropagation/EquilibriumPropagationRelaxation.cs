@@ -20,6 +20,7 @@
 //   _projection          int[n_1]     Q0.15 input projection including b_0
 //   _forward[l]          int[n_l]     raw W_{l-1} v_{l-1} (l >= 2)
 //   _feedback[l]         int[n_l]     raw W_l^T v_{l+1} (l <= L-1)
+//   _biasQ15[l]          int[n_l]     b_{l-1} rounded to Q0.15 once per sample (l >= 2)
 using System;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Models;
@@ -44,6 +45,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly uint[][] _bits;
         private readonly int[] _projection;
         private readonly short[] _reference;
+        private readonly int[][] _biasQ15;
         private readonly int[][] _forward;
         private readonly int[][] _feedback;
         private short[] _input;
@@ -76,6 +78,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _feedback = new int[_layers + 1][];
             _projection = new int[d.Size(1)];
             _reference = new short[d.OutputSize];
+            _biasQ15 = new int[_layers + 1][];
             for (int l = 1; l <= _layers; l++)
             {
                 int n = d.Size(l);
@@ -94,6 +97,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 if (l >= 2)
                 {
                     _forward[l] = new int[n];
+                    _biasQ15[l] = new int[n];
                 }
 
                 if (l <= _layers - 1)
@@ -114,7 +118,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     bytes += 2L * _state[l].Length * 2;
                     bytes += _outputs[l] != null ? 2L * _outputs[l].Length : 0;
                     bytes += _bits[l] != null ? 4L * _bits[l].Length : 0;
-                    bytes += _forward[l] != null ? 4L * _forward[l].Length : 0;
+                    bytes += _forward[l] != null ? 4L * _forward[l].Length * 2 : 0;
                     bytes += _feedback[l] != null ? 4L * _feedback[l].Length : 0;
                 }
 
@@ -153,6 +157,22 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             {
                 long v = FixedPoint.RoundingShiftRight((long)_projection[i] * alpha, shift) + FixedPoint.RoundingShiftRight(bias[i], BiasToQ15Shift);
                 _projection[i] = FixedPoint.SaturateToS32(v);
+            }
+
+            RefreshBiases();
+        }
+
+        /// <summary>Re-reads the biases of layers 2 .. L (call after they change; SetInput does it).</summary>
+        public void RefreshBiases()
+        {
+            for (int l = 2; l <= _layers; l++)
+            {
+                int[] bias = _network.Biases[l - 1];
+                int[] q = _biasQ15[l];
+                for (int i = 0; i < q.Length; i++)
+                {
+                    q[i] = FixedPoint.RoundingShiftRight(bias[i], BiasToQ15Shift);
+                }
             }
         }
 
@@ -293,7 +313,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int n = s.Length;
                 int alphaIn = _network.AlphaQ15[l - 1];
                 int alphaOut = l <= _layers - 1 ? _network.AlphaQ15[l] : 0;
-                int[] bias = _network.Biases[l - 1];
+                int[] bias = _biasQ15[l];
                 int[] forward = _forward[l];
                 int[] feedback = _feedback[l];
                 bool output = l == _layers;
@@ -307,7 +327,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     }
                     else
                     {
-                        pre = FixedPoint.RoundingShiftRight(forward[i] * unit * alphaIn, shift) + FixedPoint.RoundingShiftRight(bias[i], BiasToQ15Shift);
+                        pre = FixedPoint.RoundingShiftRight(forward[i] * unit * alphaIn, shift) + bias[i];
                     }
 
                     if (!output)

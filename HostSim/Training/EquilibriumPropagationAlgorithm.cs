@@ -1,0 +1,237 @@
+// EquilibriumPropagationAlgorithm: `edgelearn train --algo bep`, binary-weight Equilibrium Propagation.
+//
+// Builds the network and the fixed-point learner (Runtime/Learners/EquilibriumPropagation) from the
+// command line, trains with the shared epoch loop, optionally runs the float64 oracle of the same
+// configuration (same initial weights, same data order) in the same process, and writes the report.
+using System;
+using System.CommandLine;
+using System.Globalization;
+using EdgeLearn.HostSim.Cli;
+using EdgeLearn.HostSim.Data;
+using EdgeLearn.HostSim.Reporting;
+using EdgeLearn.Kernels;
+using EdgeLearn.Kernels.Host;
+using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Models;
+
+namespace EdgeLearn.HostSim.Training;
+
+/// <summary>The <c>bep</c> training algorithm.</summary>
+public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
+{
+    private Option<string> weights = null!;
+    private Option<string> activations = null!;
+    private Option<int> freeSteps = null!;
+    private Option<int> nudgedSteps = null!;
+    private Option<double> beta = null!;
+    private Option<string> nudging = null!;
+    private Option<int> accumulatorBits = null!;
+    private Option<string> gamma = null!;
+    private Option<string> tau = null!;
+    private Option<string> biasLr = null!;
+    private Option<string> lr = null!;
+    private Option<int?> neuronsPerClass = null!;
+    private Option<string> kernels = null!;
+
+    /// <inheritdoc />
+    public string Name => "bep";
+
+    /// <inheritdoc />
+    public string Description => "binary-weight Equilibrium Propagation (fixed point, BOP optimizer)";
+
+    /// <inheritdoc />
+    public void AddOptions(Command command)
+    {
+        var d = new EquilibriumPropagationSettings();
+        weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));
+        activations = AlgorithmRegistry.GetOrAddOption(command, "--activations", () => Choice("--activations", "multi", "activations: multi (Q0.15 hard sigmoid, bin-W) or binary (bin-W-N)", "multi", "binary"));
+        freeSteps = AlgorithmRegistry.GetOrAddOption(command, "--free-steps", () => IntOption("--free-steps", d.FreeSteps, "free-phase relaxation steps T", 1, 10000));
+        nudgedSteps = AlgorithmRegistry.GetOrAddOption(command, "--nudged-steps", () => IntOption("--nudged-steps", d.NudgedSteps, "nudged-phase relaxation steps K", 1, 10000));
+        beta = AlgorithmRegistry.GetOrAddOption(command, "--beta", () =>
+        {
+            var o = new Option<double>("--beta") { Description = $"nudging strength beta (default {d.Beta.ToString(CultureInfo.InvariantCulture)}; 1.0 for binary activations)", DefaultValueFactory = _ => double.NaN };
+            return o;
+        });
+        nudging = AlgorithmRegistry.GetOrAddOption(command, "--nudging", () => Choice("--nudging", "symmetric", "symmetric (+beta and -beta) or random-sign (one phase, sign drawn per batch)", "symmetric", "random-sign"));
+        accumulatorBits = AlgorithmRegistry.GetOrAddOption(command, "--accumulator-bits", () =>
+        {
+            var o = new Option<int>("--accumulator-bits") { Description = "BOP accumulator width: 8, 16 or 32", DefaultValueFactory = _ => d.AccumulatorBits };
+            o.AcceptOnlyFromAmong("8", "16", "32");
+            return o;
+        });
+        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => ListOption("--gamma", d.Gamma, "BOP adaptivity per weight layer (comma list; the last value repeats)"));
+        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => ListOption("--tau", d.Tau, "BOP flip threshold per weight layer (comma list)"));
+        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => ListOption("--bias-lr", d.BiasLearningRate, "bias learning rate per weight layer (comma list)"));
+        lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
+        neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
+        kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
+    }
+
+    /// <inheritdoc />
+    public int Run(TrainOptions options, ParseResult parseResult, IRunConsole console)
+    {
+        LabelledDataSet data = options.LoadData(console);
+        var settings = ReadSettings(options, parseResult);
+        bool binary = settings.ActivationFormat == ActivationFormat.Binary;
+        int g = parseResult.GetValue(neuronsPerClass) ?? (binary ? 10 : 1);
+        if (g < 1 || g > 1000)
+        {
+            throw new CommandLineUsageException($"--neurons-per-class must be in [1, 1000], got {g}");
+        }
+
+        int[] sizes = options.Architecture?.ToArray() ?? new[] { data.Dimension, 256, data.ClassCount * g };
+        options.Architecture?.RequireShape(data.Dimension, data.ClassCount * g, $"{data.Name} with {g} output neuron(s) per class");
+        var description = new NetworkDescription(sizes, g);
+        KernelSet kernelSet = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best;
+
+        var network = new EquilibriumPropagationNetwork(description, settings.WeightFormat, settings.ActivationFormat);
+        network.Initialize(options.Seed);
+        var initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
+        var learner = new EquilibriumPropagationLearner(network, settings, kernelSet);
+        MemoryPlan plan = learner.Memory;
+        console.Info($"bep {description} weights {Format(settings.WeightFormat)} activations {(binary ? "binary" : "multi")}, T={settings.FreeSteps} K={settings.NudgedSteps} beta={settings.Beta.ToString(CultureInfo.InvariantCulture)} {(settings.Nudging == NudgingMode.Symmetric ? "symmetric" : "random-sign")} batch {settings.BatchSize}, {settings.AccumulatorBits}-bit accumulators, kernels {kernelSet.Name}");
+        console.Info($"memory plan: persistent {plan.Persistent} B, learner state {plan.LearnerState} B, scratch {plan.Scratch} B, total {plan.Total} B");
+
+        short[] trainX = SupervisedTrainingLoop.ToQ15(data.Train.Inputs);
+        short[] testX = SupervisedTrainingLoop.ToQ15(data.Test.Inputs);
+        int dim = data.Dimension;
+        var inference = new EquilibriumPropagationInference(network, settings.FreeSteps, kernelSet);
+        SupervisedRunResult result = SupervisedTrainingLoop.Run(
+            "training the fixed-point learner",
+            console,
+            options.Seed,
+            options.Epochs,
+            data.Train.Count,
+            data.Test.Count,
+            i => learner.TrainSample(trainX, i * dim, data.Train.Labels[i]) == data.Train.Labels[i] ? 1 : 0,
+            () =>
+            {
+                learner.EndBatch();
+                return 0;
+            },
+            i => inference.Predict(testX, i * dim) == data.Test.Labels[i],
+            settings.BatchSize * 2);
+        console.Result($"fixed point: test accuracy {result.TestAccuracy:P2} ({data.Name}, {data.Train.Count} train / {data.Test.Count} test, {options.Epochs} epoch(s), seed {options.Seed}), {result.TrainSamplesPerSecond:F0} samples/s, {learner.Flips} flips");
+
+        RunReport report = options.StartReport(data);
+        report.Arch = description.ToString();
+        report.Weights = Format(settings.WeightFormat);
+        report.Activations = binary ? "binary" : "q0.15";
+        report.TestAccuracy = result.TestAccuracy;
+        report.TrainSeconds = result.TrainSeconds;
+        report.TrainSamplesPerSecond = result.TrainSamplesPerSecond;
+        report.InferMicrosecondsPerSample = result.InferMicrosecondsPerSample;
+        report.AllocatedBytesPerTrainStep = result.AllocatedBytesPerTrainStep;
+        report.MemoryBytes = new MemoryBytesReport(plan.Persistent, plan.LearnerState, plan.Scratch);
+        report.AddExtra("kernels", kernelSet.Name);
+        report.AddExtra("accumulator_bits", settings.AccumulatorBits);
+        report.AddExtra("nudging", settings.Nudging == NudgingMode.Symmetric ? "symmetric" : "random-sign");
+        report.AddExtra("free_steps", settings.FreeSteps);
+        report.AddExtra("nudged_steps", settings.NudgedSteps);
+        report.AddExtra("beta", settings.Beta);
+        report.AddExtra("batch", settings.BatchSize);
+        report.AddExtra("flips", learner.Flips);
+        report.AddExtra("test_accuracy_by_epoch", ToJsonArray(result.TestAccuracyByEpoch));
+
+        if (options.Oracle)
+        {
+            SupervisedRunResult oracle = EquilibriumPropagationOracleBridge.Run(initial, description, settings, data, options, console);
+            report.Oracle = new OracleReport { TestAccuracy = oracle.TestAccuracy, TrainSeconds = oracle.TrainSeconds };
+            report.AddExtra("oracle_train_samples_per_second", oracle.TrainSamplesPerSecond);
+            report.AddExtra("speedup_over_oracle", oracle.TrainSamplesPerSecond > 0 ? result.TrainSamplesPerSecond / oracle.TrainSamplesPerSecond : 0);
+            console.Result($"float64 oracle: test accuracy {oracle.TestAccuracy:P2}, {oracle.TrainSamplesPerSecond:F0} samples/s; gap {100 * (result.TestAccuracy - oracle.TestAccuracy):+0.00;-0.00} points");
+        }
+
+        if (options.ReportPath is not null)
+        {
+            RunReportWriter.WriteFile(report, options.ReportPath);
+            console.Info($"report written to {options.ReportPath}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private EquilibriumPropagationSettings ReadSettings(TrainOptions options, ParseResult parseResult)
+    {
+        bool binary = parseResult.GetValue(activations) == "binary";
+        var s = new EquilibriumPropagationSettings
+        {
+            WeightFormat = parseResult.GetValue(weights) == "s8" ? WeightFormat.S8 : WeightFormat.B1,
+            ActivationFormat = binary ? ActivationFormat.Binary : ActivationFormat.MultiBit,
+            FreeSteps = parseResult.GetValue(freeSteps),
+            NudgedSteps = parseResult.GetValue(nudgedSteps),
+            Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric,
+            AccumulatorBits = parseResult.GetValue(accumulatorBits),
+            Gamma = ParseList(parseResult.GetValue(gamma)!, "--gamma"),
+            Tau = ParseList(parseResult.GetValue(tau)!, "--tau"),
+            BiasLearningRate = ParseList(parseResult.GetValue(biasLr)!, "--bias-lr"),
+            LearningRate = ParseList(parseResult.GetValue(lr)!, "--lr"),
+            Seed = options.Seed,
+        };
+        double b = parseResult.GetValue(beta);
+        s.Beta = double.IsNaN(b) ? (binary ? 1.0 : s.Beta) : b;
+        if (options.Batch is int batch)
+        {
+            s.BatchSize = batch;
+        }
+
+        try
+        {
+            s.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CommandLineUsageException(e.Message);
+        }
+
+        return s;
+    }
+
+    internal static string Format(WeightFormat format) => format == WeightFormat.B1 ? "b1" : "s8";
+
+    private static System.Text.Json.Nodes.JsonArray ToJsonArray(double[] values)
+    {
+        var array = new System.Text.Json.Nodes.JsonArray();
+        foreach (double v in values)
+        {
+            array.Add(Math.Round(v, 6));
+        }
+
+        return array;
+    }
+
+    private static double[] ParseList(string text, string name)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+            {
+                throw new CommandLineUsageException($"{name}: '{parts[i]}' is not a number (expected a comma list such as 1e-4,1e-5)");
+            }
+        }
+
+        return values;
+    }
+
+    private static Option<string> Choice(string name, string fallback, string description, params string[] allowed)
+    {
+        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        o.AcceptOnlyFromAmong(allowed);
+        return o;
+    }
+
+    private static Option<int> IntOption(string name, int fallback, string description, int min, int max)
+    {
+        var o = new Option<int>(name) { Description = $"{description} (default {fallback})", DefaultValueFactory = _ => fallback };
+        o.Validators.Add(r => OptionChecks.InRange(r, name, min, max));
+        return o;
+    }
+
+    private static Option<string> ListOption(string name, double[] fallback, string description)
+    {
+        string text = string.Join(",", Array.ConvertAll(fallback, v => v.ToString("R", CultureInfo.InvariantCulture)));
+        return new Option<string>(name) { Description = $"{description} (default {text})", DefaultValueFactory = _ => text };
+    }
+}
