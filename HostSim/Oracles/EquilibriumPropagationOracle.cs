@@ -92,7 +92,16 @@ public sealed class EquilibriumPropagationOracle
         ArgumentNullException.ThrowIfNull(initialWeights);
         ArgumentNullException.ThrowIfNull(initialBiases);
         ValidateOptions(options);
-        _options = options;
+        // A private copy: later changes to the caller's arrays must not change a running oracle.
+        _options = options with
+        {
+            LayerSizes = (int[])options.LayerSizes.Clone(),
+            WeightLearningRates = (double[]?)options.WeightLearningRates?.Clone(),
+            BiasLearningRates = (double[]?)options.BiasLearningRates?.Clone(),
+            BinaryScales = (double[]?)options.BinaryScales?.Clone(),
+            BopGammas = (double[]?)options.BopGammas?.Clone(),
+            BopThresholds = (double[]?)options.BopThresholds?.Clone(),
+        };
         _n = (int[])options.LayerSizes.Clone();
         _layers = _n.Length - 1;
         _classes = _n[_layers] / options.GroupSize;
@@ -164,7 +173,7 @@ public sealed class EquilibriumPropagationOracle
         _nudgeFrom = new double[_n[_layers]];
     }
 
-    /// <summary>The configuration this oracle was built with.</summary>
+    /// <summary>The configuration this oracle was built with (its own copy).</summary>
     public EpOracleOptions Options => _options;
 
     /// <summary>L, the number of weight layers.</summary>
