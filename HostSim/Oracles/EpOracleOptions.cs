@@ -19,6 +19,28 @@ public enum EpNudgePlacement
     InsideRho = 1,
 }
 
+/// <summary>Which output state the nudge's error y - s_L is measured on.</summary>
+public enum EpNudgeError
+{
+    /// <summary>
+    /// <see cref="CurrentOutput"/> for <see cref="EpActivationMode.HardSigmoid"/>, <see cref="FreeOutput"/> for
+    /// <see cref="EpActivationMode.BinaryThreshold"/>.
+    /// </summary>
+    Auto = 0,
+
+    /// <summary>ALGORITHMS.md section 1: the output state of the previous step, beta (y - s_L(t)).</summary>
+    CurrentOutput = 1,
+
+    /// <summary>
+    /// The output state the nudged phase started from (the free state), beta (y - s0_L), constant during the
+    /// phase: the published bin-W-N form. With the leaky bin-W-N step, <see cref="CurrentOutput"/> feeds the
+    /// error back with gain 0.5 + beta (outside rho) or 0.5 (1 + beta) (inside), so the -beta phase runs away
+    /// to a clamp for beta &gt; 0.5 (outside) or beta &gt; 1 (inside); with a small beta hardly any binary
+    /// output flips and learning stalls.
+    /// </summary>
+    FreeOutput = 2,
+}
+
 /// <summary>How the nudged phase(s) of one mini-batch are run.</summary>
 public enum EpNudging
 {
@@ -79,7 +101,7 @@ public enum EpInputScaling
 /// Configuration of <see cref="EquilibriumPropagationOracle"/>. Per-layer arrays have one entry per weight
 /// layer l = 0 .. L-1 (W_l maps layer l to layer l+1). Validated by the oracle's constructor.
 /// </summary>
-public sealed class EpOracleOptions
+public sealed record EpOracleOptions
 {
     /// <summary>n_0 (input) .. n_L (output); n_L = classes * <see cref="GroupSize"/>. At least two entries.</summary>
     public int[] LayerSizes { get; init; } = Array.Empty<int>();
@@ -98,6 +120,9 @@ public sealed class EpOracleOptions
 
     /// <summary>Where the nudge enters the output update; Binary EP's <see cref="EpNudgePlacement.OutsideRho"/> by default.</summary>
     public EpNudgePlacement NudgePlacement { get; init; } = EpNudgePlacement.OutsideRho;
+
+    /// <summary>Which output state the nudge's error is measured on (by default chosen from <see cref="ActivationMode"/>).</summary>
+    public EpNudgeError NudgeError { get; init; } = EpNudgeError.Auto;
 
     /// <summary>Symmetric (default) or one-sided nudging.</summary>
     public EpNudging Nudging { get; init; } = EpNudging.Symmetric;

@@ -19,9 +19,10 @@
 //   pre_l = W_{l-1} h_{l-1} + b_{l-1} + [l < L] W_l^T h_{l+1}           (W_0 x + b_0 computed once per sample)
 //   hard sigmoid:  s_l <- rho(pre_l)                                     states start at 0
 //   bin-W-N:       s_l <- clamp(0.5 s_l + 0.5 pre_l, 0, 1)               states start at 1
-//   output nudge (signed beta, error on the continuous state s_L):
-//     OutsideRho:  s_L <- clamp(update(pre_L) + beta (y - s_L), 0, 1)
-//     InsideRho:   s_L <- update(pre_L + beta (y - s_L))
+//   output nudge (signed beta; e = y - s_L(t) on the previous step's continuous output, or with
+//   NudgeError FreeOutput e = y - s0_L on the state the nudged phase started from, the bin-W-N default):
+//     OutsideRho:  s_L <- clamp(update(pre_L) + beta e, 0, 1)
+//     InsideRho:   s_L <- update(pre_L + beta e)
 //   The step derives from the primitive Phi(x, s) = sum_l s_{l+1} . (W_l s_l + b_l): pre_l = dPhi/ds_l.
 //
 // EP estimate (descent direction, i.e. it approximates -dL/dtheta for L = 1/2 ||s_L - y||^2):
@@ -57,6 +58,7 @@ public sealed class EquilibriumPropagationOracle
     private readonly int _classes;
     private readonly bool _binaryActivations;
     private readonly bool _inside;
+    private readonly bool _errorOnFreeOutput;
 
     private readonly double[][] _w;           // [L][n_{l+1} * n_l]
     private readonly double[][] _b;           // [L][n_{l+1}]
@@ -73,6 +75,7 @@ public sealed class EquilibriumPropagationOracle
     private readonly double[][] _hPos;        // [L+1][n_l]  h of the positive side of the estimate
     private readonly double[][] _hNeg;        // [L+1][n_l]  h of the negative side of the estimate
     private readonly double[] _target;        // [n_L]
+    private readonly double[] _nudgeFrom;     // [n_L]  output state the nudged phase started from (FreeOutput)
 
     /// <summary>
     /// Builds the network from the caller's initial parameters (copied). In <see cref="EpWeightMode.BinaryBop"/>
@@ -89,12 +92,23 @@ public sealed class EquilibriumPropagationOracle
         ArgumentNullException.ThrowIfNull(initialWeights);
         ArgumentNullException.ThrowIfNull(initialBiases);
         ValidateOptions(options);
-        _options = options;
+        // A private copy: later changes to the caller's arrays must not change a running oracle.
+        _options = options with
+        {
+            LayerSizes = (int[])options.LayerSizes.Clone(),
+            WeightLearningRates = (double[]?)options.WeightLearningRates?.Clone(),
+            BiasLearningRates = (double[]?)options.BiasLearningRates?.Clone(),
+            BinaryScales = (double[]?)options.BinaryScales?.Clone(),
+            BopGammas = (double[]?)options.BopGammas?.Clone(),
+            BopThresholds = (double[]?)options.BopThresholds?.Clone(),
+        };
         _n = (int[])options.LayerSizes.Clone();
         _layers = _n.Length - 1;
         _classes = _n[_layers] / options.GroupSize;
         _binaryActivations = options.ActivationMode == EpActivationMode.BinaryThreshold;
         _inside = options.NudgePlacement == EpNudgePlacement.InsideRho;
+        _errorOnFreeOutput = options.NudgeError == EpNudgeError.FreeOutput
+            || (options.NudgeError == EpNudgeError.Auto && _binaryActivations);
         if (options.Nudging == EpNudging.OneSidedRandomSign && signSource is null)
         {
             throw new ArgumentNullException(nameof(signSource), "Nudging OneSidedRandomSign draws the sign of beta from signSource; pass a Xoshiro128.");
@@ -156,9 +170,10 @@ public sealed class EquilibriumPropagationOracle
         _hPos = NewState();
         _hNeg = NewState();
         _target = new double[_n[_layers]];
+        _nudgeFrom = new double[_n[_layers]];
     }
 
-    /// <summary>The configuration this oracle was built with.</summary>
+    /// <summary>The configuration this oracle was built with (its own copy).</summary>
     public EpOracleOptions Options => _options;
 
     /// <summary>L, the number of weight layers.</summary>
@@ -250,7 +265,9 @@ public sealed class EquilibriumPropagationOracle
     /// <summary>
     /// Runs <paramref name="steps"/> synchronous steps from <paramref name="state"/> (not modified) with the
     /// signed nudging strength <paramref name="signedBeta"/> toward <paramref name="target"/> (may be null
-    /// when signedBeta is 0) and returns the new state, shape [L+1][n_l]. The input is state[0].
+    /// when signedBeta is 0) and returns the new state, shape [L+1][n_l]. The input is state[0]. With
+    /// <see cref="EpNudgeError.FreeOutput"/> the nudge's error is measured on state[L] as passed in (the
+    /// free state, when this call is a nudged phase).
     /// </summary>
     public double[][] Relax(double[][] state, int steps, double signedBeta, double[]? target)
     {
@@ -542,6 +559,7 @@ public sealed class EquilibriumPropagationOracle
     {
         double[][] cur = a;
         double[][] next = b;
+        Array.Copy(a[_layers], _nudgeFrom, _n[_layers]);
         for (int t = 0; t < steps; t++)
         {
             Step(cur, next, signedBeta, target);
@@ -583,9 +601,10 @@ public sealed class EquilibriumPropagationOracle
 
             double[] s = cur[l];
             bool nudged = l == _layers && signedBeta != 0.0;
+            double[] errorFrom = _errorOnFreeOutput ? _nudgeFrom : s;
             for (int i = 0; i < pre.Length; i++)
             {
-                double nudge = nudged ? signedBeta * (target[i] - s[i]) : 0.0;
+                double nudge = nudged ? signedBeta * (target[i] - errorFrom[i]) : 0.0;
                 pre[i] = _inside
                     ? Clamp01(leak * s[i] + gain * (pre[i] + nudge))
                     : Clamp01(Clamp01(leak * s[i] + gain * pre[i]) + nudge);
@@ -903,7 +922,7 @@ public sealed class EquilibriumPropagationOracle
             throw new ArgumentException($"Beta = {o.Beta} must be finite and > 0.", nameof(o));
         }
 
-        if (!Enum.IsDefined(o.NudgePlacement) || !Enum.IsDefined(o.Nudging) || !Enum.IsDefined(o.WeightMode)
+        if (!Enum.IsDefined(o.NudgePlacement) || !Enum.IsDefined(o.NudgeError) || !Enum.IsDefined(o.Nudging) || !Enum.IsDefined(o.WeightMode)
             || !Enum.IsDefined(o.ActivationMode) || !Enum.IsDefined(o.InputScaling))
         {
             throw new ArgumentException("An enum option has an undefined value.", nameof(o));
