@@ -26,6 +26,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     private Option<double> beta = null!;
     private Option<string> nudging = null!;
     private Option<int> accumulatorBits = null!;
+    private Option<string> nudgePlacement = null!;
     private Option<string> gamma = null!;
     private Option<string> tau = null!;
     private Option<string> biasLr = null!;
@@ -53,6 +54,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
             return o;
         });
         nudging = AlgorithmRegistry.GetOrAddOption(command, "--nudging", () => Choice("--nudging", "symmetric", "symmetric (+beta and -beta) or random-sign (one phase, sign drawn per batch)", "symmetric", "random-sign"));
+        nudgePlacement = AlgorithmRegistry.GetOrAddOption(command, "--nudge-placement", () => Choice("--nudge-placement", "outside", "output nudge outside the hard sigmoid (binary EP) or inside (Laborieux; matches BPTT)", "outside", "inside"));
         accumulatorBits = AlgorithmRegistry.GetOrAddOption(command, "--accumulator-bits", () =>
         {
             var o = new Option<int>("--accumulator-bits") { Description = "BOP accumulator width: 8, 16 or 32", DefaultValueFactory = _ => d.AccumulatorBits };
@@ -161,6 +163,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
             FreeSteps = parseResult.GetValue(freeSteps),
             NudgedSteps = parseResult.GetValue(nudgedSteps),
             Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric,
+            NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho,
             AccumulatorBits = parseResult.GetValue(accumulatorBits),
             Gamma = ParseList(parseResult.GetValue(gamma)!, "--gamma"),
             Tau = ParseList(parseResult.GetValue(tau)!, "--tau"),

@@ -92,7 +92,7 @@ public static class EquilibriumPropagationOracleBridge
             FreeSteps = settings.FreeSteps,
             NudgedSteps = settings.NudgedSteps,
             Beta = settings.Beta,
-            NudgePlacement = EpNudgePlacement.OutsideRho,
+            NudgePlacement = settings.NudgePlacement == NudgePlacement.InsideRho ? EpNudgePlacement.InsideRho : EpNudgePlacement.OutsideRho,
             Nudging = settings.Nudging == NudgingMode.Symmetric ? EpNudging.Symmetric : EpNudging.OneSidedRandomSign,
             WeightMode = binary ? EpWeightMode.BinaryBop : EpWeightMode.ContinuousSgd,
             ActivationMode = settings.ActivationFormat == ActivationFormat.Binary ? EpActivationMode.BinaryThreshold : EpActivationMode.HardSigmoid,

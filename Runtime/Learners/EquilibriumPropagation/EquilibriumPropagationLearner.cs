@@ -5,7 +5,8 @@
 // random sign. The EP estimate of each weight layer, C = v+_{l+1} v+_l^T - v-_{l+1} v-_l^T (v = outputs,
 // the input for l = 0), goes straight into the layer's learning state through the contrastive outer-product
 // kernel, so a mini-batch needs no per-sample storage:
-//   binary weights: BOP accumulators M (s8/s16/s32), leak and flip once per mini-batch (see the settings)
+//   binary weights: BOP accumulators M (s8/s16/s32); once per mini-batch: flip, then leak for the next batch,
+//                   so M_t = (1 - gamma) M_{t-1} + C_t exactly as m_t = (1 - gamma) m_{t-1} + gamma g_t (see the settings)
 //   s8 weights:     a Q16 latent copy moved by SGD, re-quantised to s8 by stochastic rounding per batch
 // Biases move by SGD on v+_{l+1} - v-_{l+1} in Q8.24. Deterministic for a seed; nothing is allocated
 // after construction.
@@ -78,7 +79,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _network = network;
             _settings = settings;
             _kernels = kernels;
-            _relaxation = new EquilibriumPropagationRelaxation(network, kernels);
+            _relaxation = new EquilibriumPropagationRelaxation(network, kernels, settings.NudgePlacement);
             _signs = new Xoshiro128(settings.Seed, SignStream);
             _rounding = new Xoshiro128(settings.Seed, RoundingStream);
             NetworkDescription d = network.Description;
@@ -316,30 +317,27 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 uint[] w = _network.Signs[l];
                 if (_acc8 != null)
                 {
+                    Flips += BopKernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
                         OuterProductKernels.LeakS8(_acc8[l], 0, _acc8[l].Length, _leak[l]);
                     }
-
-                    Flips += BopKernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
                 }
                 else if (_acc16 != null)
                 {
+                    Flips += BopKernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
                         OuterProductKernels.LeakS16(_acc16[l], 0, _acc16[l].Length, _leak[l]);
                     }
-
-                    Flips += BopKernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
                 }
                 else
                 {
+                    Flips += BopKernels.FlipB1S32(w, 0, _acc32[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
                         OuterProductKernels.LeakS32(_acc32[l], 0, _acc32[l].Length, _leak[l]);
                     }
-
-                    Flips += BopKernels.FlipB1S32(w, 0, _acc32[l], 0, rows, cols, _threshold[l]);
                 }
             }
         }

@@ -4,7 +4,8 @@
 //   hidden l:  s_l <- rho( alpha_{l-1} W_{l-1} v_{l-1} + b_{l-1} + alpha_l W_l^T v_{l+1} )
 //   output L:  s_L <- clamp( rho( alpha_{L-1} W_{L-1} v_{L-1} + b_{L-1} ) + beta (y - v_L), 0, 1 )
 // with rho(u) = clamp(u, 0, 1) on Q0.15 and v_l the layer's output: v_l = s_l for multi-bit activations
-// ("bin-W"). The nudge is added outside rho, as in binary EP. For binary activations ("bin-W-N") each
+// ("bin-W"). The nudge is added outside rho by default, as in binary EP; InsideRho gives
+// s_L <- rho(pre + beta (y - v_L)) (Laborieux et al.), the placement whose update matches BPTT (GDU). For binary activations ("bin-W-N") each
 // neuron keeps a leaky internal state, s <- clamp(s/2 + pre/2, 0, 1), outputs v = h = [s >= 1/2] (stored
 // as 0 or 32767 in Q0.15, and packed for the XNOR-popcount kernels), and states start at 1 instead of 0.
 // Binary outputs cannot carry a small nudge, so for them (as in Laydevant et al.'s bin-W-N) the nudge is a
@@ -39,6 +40,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly int _layers;
         private readonly bool _binary;
         private readonly bool _packed;
+        private readonly bool _inside;
         private readonly short[][] _state;
         private readonly short[][] _next;
         private readonly short[][] _outputs;
@@ -53,6 +55,15 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
 
         /// <summary>Allocates the scratch buffers for <paramref name="network"/>; nothing is allocated later.</summary>
         public EquilibriumPropagationRelaxation(EquilibriumPropagationNetwork network, KernelSet kernels)
+            : this(network, kernels, NudgePlacement.OutsideRho)
+        {
+        }
+
+        /// <summary>
+        /// Allocates the scratch buffers for <paramref name="network"/> with the output nudge placed outside or inside
+        /// the hard sigmoid (multi-bit activations; binary ones nudge inside their leaky average either way).
+        /// </summary>
+        public EquilibriumPropagationRelaxation(EquilibriumPropagationNetwork network, KernelSet kernels, NudgePlacement placement)
         {
             if (network == null)
             {
@@ -66,6 +77,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
 
             _network = network;
             _kernels = kernels;
+            _inside = placement == NudgePlacement.InsideRho;
             NetworkDescription d = network.Description;
             _layers = d.WeightLayerCount;
             _binary = network.ActivationFormat == ActivationFormat.Binary;
@@ -345,14 +357,14 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
 
                         value = Clamp(FixedPoint.RoundingShiftRight(s[i] + pre, 1));
                     }
+                    else if (output && betaQ12 != 0)
+                    {
+                        long nudge = FixedPoint.RoundingShiftRight((long)betaQ12 * (target[targetOffset + i] - v[i]), BetaShift);
+                        value = _inside ? Clamp(pre + nudge) : Clamp(Clamp(pre) + nudge);
+                    }
                     else
                     {
                         value = Clamp(pre);
-                        if (output && betaQ12 != 0)
-                        {
-                            int error = target[targetOffset + i] - v[i];
-                            value = Clamp(value + FixedPoint.RoundingShiftRight((long)betaQ12 * error, BetaShift));
-                        }
                     }
 
                     next[i] = (short)value;

@@ -29,6 +29,16 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         RandomSign = 2,
     }
 
+    /// <summary>Where the output nudge beta (y - s_L) enters the output update (multi-bit activations).</summary>
+    public enum NudgePlacement
+    {
+        /// <summary>Binary EP (Laydevant et al.): s_L = clamp(rho(pre) + beta (y - s_L)). Revives outputs saturated on the wrong side. Default.</summary>
+        OutsideRho = 1,
+
+        /// <summary>Laborieux et al.: s_L = rho(pre + beta (y - s_L)); the update then matches BPTT exactly as beta -&gt; 0 (GDU).</summary>
+        InsideRho = 2,
+    }
+
     /// <summary>
     /// Hyperparameters of binary-weight Equilibrium Propagation. Per-layer arrays apply to weight layers
     /// 0 .. L-1; a shorter array repeats its last value. Defaults are the tuned Fashion-MNIST bin-W recipe of
@@ -45,6 +55,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             NudgedSteps = 10;
             Beta = 0.3;
             Nudging = NudgingMode.Symmetric;
+            NudgePlacement = NudgePlacement.OutsideRho;
             BatchSize = 64;
             AccumulatorBits = 16;
             Gamma = new double[] { 1e-4, 1e-5 };
@@ -71,6 +82,9 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
 
         /// <summary>Symmetric or random-sign nudging.</summary>
         public NudgingMode Nudging { get; set; }
+
+        /// <summary>Nudge outside (default) or inside the hard sigmoid; binary activations always nudge inside their leaky average.</summary>
+        public NudgePlacement NudgePlacement { get; set; }
 
         /// <summary>Mini-batch size B (1 = streaming: flips checked after every sample).</summary>
         public int BatchSize { get; set; }
@@ -140,6 +154,11 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             if (Nudging != NudgingMode.Symmetric && Nudging != NudgingMode.RandomSign)
             {
                 throw new ArgumentOutOfRangeException(nameof(Nudging), "unknown nudging mode " + (int)Nudging);
+            }
+
+            if (NudgePlacement != NudgePlacement.OutsideRho && NudgePlacement != NudgePlacement.InsideRho)
+            {
+                throw new ArgumentOutOfRangeException(nameof(NudgePlacement), "unknown nudge placement " + (int)NudgePlacement);
             }
 
             CheckPerLayer(Gamma, nameof(Gamma), 0, 1, false);
