@@ -112,7 +112,7 @@ public sealed class RfSceneTests
         Assert.IsTrue(scene.TryNext(s));
         Assert.AreEqual(1, s.Label);
         CollectionAssert.AreEqual(new long[] { 20_000_000, 70_000_000, 120_000_000 }, s.FrequenciesHz.Take(3).ToArray());
-        CollectionAssert.AreEqual(new long[] { 0, 2_000, 1_004 }, s.PowersPicowatts.Take(3).ToArray());
+        CollectionAssert.AreEqual(new long[] { 0, 4_000, 2_008 }, s.PowersPicowatts.Take(3).ToArray());
         Assert.IsTrue(scene.TryNext(s));
         Assert.AreEqual(0, s.Label);
         Assert.IsFalse(scene.TryNext(s), "one epoch by default");
@@ -165,7 +165,7 @@ public sealed class RfSceneTests
             all.AddRange(s.PowersPicowatts.Take(400).Select(v => (double)v));
         }
 
-        Assert.AreEqual(1004, all.Average(), 3);
+        Assert.AreEqual(2008, all.Average(), 3);
         Assert.AreEqual(100, SpinDiodeArrayTests.Std(all), 5);
     }
 
