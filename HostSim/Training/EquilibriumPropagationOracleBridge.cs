@@ -1,9 +1,9 @@
 // EquilibriumPropagationOracleBridge: runs the float64 oracle (HostSim/Oracles) on exactly the configuration of
 // a fixed-point bep run: the same initial weights and biases, the same quantised inputs (Q0.15), the same
 // sample order (the shared loop's shuffle), the same nudge signs (stream EquilibriumPropagationLearner.SignStream)
-// and the same hyperparameters. Known, documented differences: the oracle's BOP leak uses gamma itself where
-// the fixed-point learner uses the nearest power of two, and s8 weights become real weights trained with the
-// learning rate the fixed-point shift actually applies.
+// and the same hyperparameters as the fixed-point learner applies them: BOP's gamma rounded to the power of two
+// the integer leak uses (EffectiveGamma), and for s8 weights real weights trained with the learning rate the
+// fixed-point shift actually applies (EffectiveLearningRate).
 using System;
 using EdgeLearn.HostSim.Cli;
 using EdgeLearn.HostSim.Data;
@@ -79,7 +79,7 @@ public static class EquilibriumPropagationOracleBridge
         var rates = new double[layers];
         for (int l = 0; l < layers; l++)
         {
-            gammas[l] = EquilibriumPropagationSettings.ForLayer(settings.Gamma, l);
+            gammas[l] = settings.EffectiveGamma(l);
             taus[l] = EquilibriumPropagationSettings.ForLayer(settings.Tau, l);
             biasRates[l] = EquilibriumPropagationSettings.ForLayer(settings.BiasLearningRate, l);
             rates[l] = binary ? 0 : settings.EffectiveLearningRate(l, (int)Math.Round(initial.Alphas[l] * 32768));

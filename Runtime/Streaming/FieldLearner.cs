@@ -270,6 +270,12 @@ namespace EdgeLearn.Runtime.Streaming
             return true;
         }
 
+        /// <summary>Copies the normalised inputs (Q0.15) of the latest processed frame into <paramref name="into"/>.</summary>
+        public void CopyLatestInputs(short[] into, int offset)
+        {
+            Array.Copy(_inputs, 0, into, offset, _channels);
+        }
+
         /// <summary>Predicts the class of the latest processed inputs without learning (for evaluation of a held-out frame).</summary>
         public int PredictLatest()
         {

@@ -8,7 +8,8 @@
 //   binary weights: BOP accumulators M (s8/s16/s32); once per mini-batch: flip, then leak for the next batch,
 //                   so M_t = (1 - gamma) M_{t-1} + C_t exactly as m_t = (1 - gamma) m_{t-1} + gamma g_t (see the settings)
 //   s8 weights:     a Q16 latent copy moved by SGD, re-quantised to s8 by stochastic rounding per batch
-// Biases move by SGD on v+_{l+1} - v-_{l+1} in Q8.24. Deterministic for a seed; nothing is allocated
+// Biases move by SGD on v+_{l+1} - v-_{l+1} in Q8.24, summed over the mini-batch and applied with the weights
+// at its end, so every prediction inside a batch sees the parameters of the previous batch. Deterministic for a seed; nothing is allocated
 // after construction.
 //
 // Learner buffers (l = weight layer 0 .. L-1, rows n_{l+1}, cols n_l):
@@ -16,6 +17,7 @@
 //   _latent[l]              n_{l+1} * n_l    Q16 latent weights in units alpha_l / 32 (s8 weights)
 //   _free, _plus, _minus    short[L+1][n_l]  saved internal free state and the outputs of the two nudged phases
 //   _target                 short[n_L]       Q0.15 target
+//   _biasDelta[l]           int[n_{l+1}]     bias steps of the current mini-batch (Q8.24)
 using System;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Models;
@@ -41,6 +43,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly short[][] _acc16;
         private readonly int[][] _acc32;
         private readonly int[][] _latent;
+        private readonly int[][] _biasDelta;
         private readonly short[][] _free;
         private readonly short[][] _freeOutputs;
         private readonly short[][] _plus;
@@ -151,6 +154,11 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _plus = AllocateStates(d);
             _minus = AllocateStates(d);
             _target = new short[d.OutputSize];
+            _biasDelta = new int[_layers][];
+            for (int l = 0; l < _layers; l++)
+            {
+                _biasDelta[l] = new int[d.Size(l + 1)];
+            }
         }
 
         /// <summary>Generator stream of the random nudge signs (one NextBit per mini-batch); oracles use the same.</summary>
@@ -212,6 +220,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 {
                     long count = _network.Description.WeightCount(l);
                     state += _latent != null ? 4 * count : count * _settings.AccumulatorBits / 8;
+                    state += 4L * _biasDelta[l].Length;
                 }
 
                 for (int l = 1; l <= _layers; l++)
@@ -308,6 +317,14 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             {
                 int rows = d.Size(l + 1);
                 int cols = d.Size(l);
+                int[] bias = _network.Biases[l];
+                int[] delta = _biasDelta[l];
+                for (int i = 0; i < rows; i++)
+                {
+                    bias[i] = FixedPoint.SaturateToS32((long)bias[i] + delta[i]);
+                    delta[i] = 0;
+                }
+
                 if (_latent != null)
                 {
                     RequantizeLatent(l);
@@ -387,12 +404,12 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     _kernels.ContrastiveOuterAccumulateS32(_acc32[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
                 }
 
-                int[] bias = _network.Biases[l];
+                int[] delta = _biasDelta[l];
                 int multiplier = _biasMultiplier[l];
                 for (int i = 0; i < rows; i++)
                 {
                     long step = FixedPoint.RoundingShiftRight((long)(ap[i] - am[i]) * multiplier, 16);
-                    bias[i] = FixedPoint.SaturateToS32(bias[i] + step);
+                    delta[i] = FixedPoint.SaturateToS32(delta[i] + step);
                 }
             }
         }

@@ -7,7 +7,8 @@
 //   raw co-activation difference        C = sum_b (s+_q s+_q^T - s-_q s-_q^T), states in Q0.15, so C = 2^30 * 2 beta B g
 //   integer accumulator                 M = RoundingShiftRight(C, S) summed per sample, i.e. M = m 2 beta B 2^(30-S) / gamma
 //   leak once per batch                 M <- M - RoundingShiftRight(M, k), 2^-k the nearest power of two to gamma
-//   flip threshold                      Theta = tau / gamma * 2 beta B * 2^(30-S)
+//   flip threshold                      Theta = tau / gamma * 2 beta B * 2^(30-S), with gamma = 2^-k (EffectiveGamma),
+//                                       so the integer learner is exactly BOP with gamma rounded to a power of two
 // One-sided nudging replaces 2 beta by beta. S is the smallest shift that keeps Theta at most half the
 // accumulator's range, so the accumulator has headroom above the threshold; every width saturates.
 // Biases keep a Q8.24 latent value (2^24 = 1.0) and learn by plain SGD: b += lr / (2 beta B) (s+ - s-).
@@ -203,7 +204,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// </summary>
         public int BopShift(int layer)
         {
-            double factor = ForLayer(Tau, layer) / ForLayer(Gamma, layer) * NudgeDivisor * BatchSize;
+            double factor = ForLayer(Tau, layer) / EffectiveGamma(layer) * NudgeDivisor * BatchSize;
             long limit = AccumulatorMax(AccumulatorBits) / 2;
             for (int s = 0; s <= 60; s++)
             {
@@ -219,9 +220,19 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// <summary>Integer flip threshold Theta of weight layer <paramref name="layer"/> for shift <see cref="BopShift"/> (at least 1).</summary>
         public int BopThreshold(int layer)
         {
-            double factor = ForLayer(Tau, layer) / ForLayer(Gamma, layer) * NudgeDivisor * BatchSize;
+            double factor = ForLayer(Tau, layer) / EffectiveGamma(layer) * NudgeDivisor * BatchSize;
             double theta = factor * Pow2(30 - BopShift(layer));
             return theta < 1 ? 1 : (int)(theta + 0.5);
+        }
+
+        /// <summary>
+        /// The gamma the integer BOP actually applies, 2^-k with k = <see cref="BopLeakShift"/>: the leak can only
+        /// be a shift, so gamma is rounded to the nearest power of two (in log scale), and the flip threshold is
+        /// computed with this value so that the learner is exactly BOP with gamma = EffectiveGamma.
+        /// </summary>
+        public double EffectiveGamma(int layer)
+        {
+            return Pow2(-BopLeakShift(layer));
         }
 
         /// <summary>Leak shift k of weight layer <paramref name="layer"/>: 2^-k nearest to gamma (in log scale).</summary>

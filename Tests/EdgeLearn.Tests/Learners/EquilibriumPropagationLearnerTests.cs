@@ -138,7 +138,7 @@ public sealed class EquilibriumPropagationLearnerTests
         MemoryPlan plan = learner.Memory;
         // Independent count: packed signs 256 rows x 25 words + 10 rows x 8 words, biases 266 x 4, two scales.
         Assert.AreEqual(256 * 25 * 4 + 10 * 8 * 4 + 266 * 4 + 2 * 4, plan.Persistent);
-        Assert.AreEqual(784 * 256 + 256 * 10, plan.LearnerState);
+        Assert.AreEqual(784 * 256 + 256 * 10 + 266 * 4, plan.LearnerState);
         Assert.IsTrue(plan.Total <= 256 * 1024, $"total {plan.Total} bytes");
     }
 
@@ -180,7 +180,7 @@ public sealed class EquilibriumPropagationLearnerTests
             int theta = settings.BopThreshold(l);
             Assert.IsTrue(theta >= 1 && theta <= max / 2, $"layer {l}: theta {theta}");
             // Theta is tau / gamma * 2 beta B * 2^(30 - S), recomputed here independently.
-            double expected = EquilibriumPropagationSettings.ForLayer(settings.Tau, l) / EquilibriumPropagationSettings.ForLayer(settings.Gamma, l) * 2 * settings.Beta * settings.BatchSize * Math.Pow(2, 30 - settings.BopShift(l));
+            double expected = EquilibriumPropagationSettings.ForLayer(settings.Tau, l) * Math.Pow(2, settings.BopLeakShift(l)) * 2 * settings.Beta * settings.BatchSize * Math.Pow(2, 30 - settings.BopShift(l));
             Assert.AreEqual(Math.Round(expected), theta, 0.5 + expected * 1e-12);
         }
     }
