@@ -34,6 +34,7 @@ public static class EdgeLearnCli
 
         root.Add(TrainCommand.Create(registry));
         root.Add(DataSetsCommand.Create());
+        ImageCommands.AddTo(root);
         return root;
     }
 

@@ -88,6 +88,21 @@ namespace EdgeLearn.Runtime.Images
             get { return _types.Length; }
         }
 
+        /// <summary>Number of sections of unknown optional types (checked for bounds and CRC, otherwise skipped).</summary>
+        public int SkippedSectionCount
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _types.Length; i++)
+                {
+                    n += ImageSectionTypes.IsKnown(_types[i]) ? 0 : 1;
+                }
+
+                return n;
+            }
+        }
+
         /// <summary>True for a full image (learner state present).</summary>
         public bool IsFull
         {
