@@ -94,6 +94,55 @@ namespace EdgeLearn.Kernels
             return sum - 393210;
         }
 
+        /// <summary>
+        /// Copies the state words s0, s1, s2, s3 into <paramref name="state"/> from <paramref name="offset"/>, so a
+        /// checkpoint can resume the sequence exactly (see <see cref="SetState"/>).
+        /// </summary>
+        public void GetState(uint[] state, int offset)
+        {
+            if (state == null)
+            {
+                throw new System.ArgumentNullException(nameof(state));
+            }
+
+            if (offset < 0 || offset > state.Length - 4)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(offset), "4 state words from offset " + offset + " do not fit an array of " + state.Length);
+            }
+
+            state[offset] = _s0;
+            state[offset + 1] = _s1;
+            state[offset + 2] = _s2;
+            state[offset + 3] = _s3;
+        }
+
+        /// <summary>
+        /// Restores state words saved by <see cref="GetState"/>; the generator then continues that sequence.
+        /// The all-zero state is not a state of xoshiro128** and is refused.
+        /// </summary>
+        public void SetState(uint[] state, int offset)
+        {
+            if (state == null)
+            {
+                throw new System.ArgumentNullException(nameof(state));
+            }
+
+            if (offset < 0 || offset > state.Length - 4)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(offset), "4 state words from offset " + offset + " do not fit an array of " + state.Length);
+            }
+
+            if ((state[offset] | state[offset + 1] | state[offset + 2] | state[offset + 3]) == 0)
+            {
+                throw new System.ArgumentException("the all-zero state is not a xoshiro128** state", nameof(state));
+            }
+
+            _s0 = state[offset];
+            _s1 = state[offset + 1];
+            _s2 = state[offset + 2];
+            _s3 = state[offset + 3];
+        }
+
         /// <summary>True with probability 1/2.</summary>
         public bool NextBit()
         {

@@ -467,6 +467,61 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             }
         }
 
+        // Learner state for model images and checkpoints (Runtime/Images/EquilibriumPropagationImage.cs reads and
+        // overwrites these in place). Null arrays are the widths or modes not in use.
+        internal sbyte[][] StateAccumulatorsS8
+        {
+            get { return _acc8; }
+        }
+
+        internal short[][] StateAccumulatorsS16
+        {
+            get { return _acc16; }
+        }
+
+        internal int[][] StateAccumulatorsS32
+        {
+            get { return _acc32; }
+        }
+
+        internal int[][] StateLatent
+        {
+            get { return _latent; }
+        }
+
+        internal Xoshiro128 StateRandom
+        {
+            get { return _signs; }
+        }
+
+        internal Xoshiro128 StateRoundingRandom
+        {
+            get { return _rounding; }
+        }
+
+        internal int[][] StateBiasDelta
+        {
+            get { return _biasDelta; }
+        }
+
+        internal int StateSamplesInBatch
+        {
+            get { return _inBatch; }
+        }
+
+        internal int StateBatchSign
+        {
+            get { return _batchSign; }
+        }
+
+        internal void RestoreCounters(long samplesSeen, long flips, int samplesInBatch, int batchSign)
+        {
+            SamplesSeen = samplesSeen;
+            Flips = flips;
+            _inBatch = samplesInBatch;
+            _batchSign = batchSign;
+        }
+
         private static short[][] AllocateStates(NetworkDescription d)
         {
             short[][] states = new short[d.LayerCount][];

@@ -1,0 +1,850 @@
+// EquilibriumPropagationImage: how a binary-weight EP network and its learner map to image sections (learner
+// kind 1, "bep"). Other learners add their own mapping file next to this one.
+//
+// Sections written (in this order, which is the required (type, index) order):
+//   MODEL                   K = L + 1, G, weight format (b1 | s8), activation format, Q8.24 biases, Q0.15 scales, widths
+//   SCALES                  alpha_l in Q0.15, l = 0 .. L-1
+//   HYPERPARAMETERS         accumulator_bits i32, batch_size i32, beta f64, bias_learning_rate f64[], free_steps i32,
+//                           gamma f64[], learning_rate f64[], nudged_steps i32, nudging i32 (1 symmetric, 2 random
+//                           sign), seed i64 (0 .. 2^32-1), tau f64[]  -- all required, no others
+//   WEIGHTS_B1 | WEIGHTS_S8 per layer: Signs[l] (padding bits cleared) or Weights[l]
+//   BIASES_S32              per layer: Biases[l] (Q8.24)
+//   full images only:
+//   BOP_ACCUMULATORS_S8/S16/S32 per layer (b1 weights; the width is accumulator_bits)
+//   LATENT_WEIGHTS_S32      per layer (s8 weights; Q16 in units alpha_l / 32)
+//   LEARNER_COUNTERS        batch_sign i32 (+1 | -1), flips i64 >= 0, in_batch i32 in [0, batch_size),
+//                           rng_state i32[4] (xoshiro128** words, not all zero), samples_seen i64 >= 0
+//   METADATA                optional, written when the caller gives records
+//
+// A full image restores a learner exactly: continuing to train from it gives the same integers as never
+// having stopped. Reading validates the whole image (container, then every rule above) before anything is
+// allocated or overwritten, so a refused image leaves the caller's learner untouched.
+using System;
+using EdgeLearn.Kernels;
+using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Models;
+
+namespace EdgeLearn.Runtime.Images
+{
+    /// <summary>A network read from an EP image, with its settings and metadata.</summary>
+    public sealed class EquilibriumPropagationModel
+    {
+        internal EquilibriumPropagationModel(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, ImageRecords metadata, ModelImage image)
+        {
+            Network = network;
+            Settings = settings;
+            Metadata = metadata;
+            Image = image;
+        }
+
+        /// <summary>The network (weights, scales, biases), freshly allocated.</summary>
+        public EquilibriumPropagationNetwork Network { get; private set; }
+
+        /// <summary>The hyperparameters the image holds.</summary>
+        public EquilibriumPropagationSettings Settings { get; private set; }
+
+        /// <summary>The METADATA records (empty when absent).</summary>
+        public ImageRecords Metadata { get; private set; }
+
+        /// <summary>The validated container (header fields, section table).</summary>
+        public ModelImage Image { get; private set; }
+
+        /// <summary>True when the image also holds learner state (a full image).</summary>
+        public bool HasLearnerState
+        {
+            get { return Image.IsFull; }
+        }
+    }
+
+    /// <summary>Writes and reads EP networks and learners as model images.</summary>
+    public static class EquilibriumPropagationImage
+    {
+        /// <summary>Hyperparameter key: BOP accumulator width (8, 16, 32).</summary>
+        public const string KeyAccumulatorBits = "accumulator_bits";
+
+        /// <summary>Hyperparameter key: mini-batch size.</summary>
+        public const string KeyBatchSize = "batch_size";
+
+        /// <summary>Hyperparameter key: nudging strength beta.</summary>
+        public const string KeyBeta = "beta";
+
+        /// <summary>Hyperparameter key: per-layer bias learning rates.</summary>
+        public const string KeyBiasLearningRate = "bias_learning_rate";
+
+        /// <summary>Hyperparameter key: free-phase steps T.</summary>
+        public const string KeyFreeSteps = "free_steps";
+
+        /// <summary>Hyperparameter key: per-layer BOP gamma.</summary>
+        public const string KeyGamma = "gamma";
+
+        /// <summary>Hyperparameter key: per-layer s8 learning rates.</summary>
+        public const string KeyLearningRate = "learning_rate";
+
+        /// <summary>Hyperparameter key: nudged-phase steps K.</summary>
+        public const string KeyNudgedSteps = "nudged_steps";
+
+        /// <summary>Hyperparameter key: nudging mode (1 symmetric, 2 random sign).</summary>
+        public const string KeyNudging = "nudging";
+
+        /// <summary>Hyperparameter key: seed.</summary>
+        public const string KeySeed = "seed";
+
+        /// <summary>Hyperparameter key: per-layer BOP threshold tau.</summary>
+        public const string KeyTau = "tau";
+
+        /// <summary>Counter key: sign of the current random-sign batch.</summary>
+        public const string KeyBatchSign = "batch_sign";
+
+        /// <summary>Counter key: weight flips so far.</summary>
+        public const string KeyFlips = "flips";
+
+        /// <summary>Counter key: samples in the open mini-batch.</summary>
+        public const string KeyInBatch = "in_batch";
+
+        /// <summary>Counter key: the learner's random-generator state.</summary>
+        public const string KeyRngState = "rng_state";
+
+        /// <summary>Counter key: samples trained so far.</summary>
+        public const string KeySamplesSeen = "samples_seen";
+
+        private static readonly string[] HyperparameterKeys =
+        {
+            KeyAccumulatorBits, KeyBatchSize, KeyBeta, KeyBiasLearningRate, KeyFreeSteps, KeyGamma, KeyLearningRate,
+            KeyNudgedSteps, KeyNudging, KeySeed, KeyTau,
+        };
+
+        private static readonly string[] CounterKeys = { KeyBatchSign, KeyFlips, KeyInBatch, KeyRngState, KeySamplesSeen };
+
+        /// <summary>
+        /// An inference image of <paramref name="network"/>: parameters and hyperparameters, no learner state.
+        /// <paramref name="metadata"/> may be null.
+        /// </summary>
+        public static byte[] WriteInference(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, ImageRecords metadata)
+        {
+            CheckWritable(network, settings);
+            ModelImageBuilder plan = new ModelImageBuilder(ImageFormat.InferenceImage, ImageLearnerKinds.Bep);
+            Emit(plan, network, settings, null, metadata);
+            ModelImageBuilder writer = plan.CreateWriter();
+            Emit(writer, network, settings, null, metadata);
+            return writer.Finish();
+        }
+
+        /// <summary>A full image of <paramref name="learner"/>: its network, settings and learner state.</summary>
+        public static byte[] WriteFull(EquilibriumPropagationLearner learner, ImageRecords metadata)
+        {
+            if (learner == null)
+            {
+                throw new ArgumentNullException(nameof(learner));
+            }
+
+            CheckWritable(learner.Network, learner.Settings);
+            ModelImageBuilder plan = new ModelImageBuilder(ImageFormat.FullImage, ImageLearnerKinds.Bep);
+            Emit(plan, learner.Network, learner.Settings, learner, metadata);
+            ModelImageBuilder writer = plan.CreateWriter();
+            Emit(writer, learner.Network, learner.Settings, learner, metadata);
+            return writer.Finish();
+        }
+
+        /// <summary>
+        /// Reads an EP image (inference or full; a full image's learner state is validated too) into a new network.
+        /// </summary>
+        public static bool TryRead(byte[] buffer, int offset, int count, ImageLimits limits, out EquilibriumPropagationModel model, out ImageError error)
+        {
+            model = null;
+            ModelImage image;
+            if (!ModelImage.TryParse(buffer, offset, count, limits, out image, out error))
+            {
+                return false;
+            }
+
+            return TryRead(image, out model, out error);
+        }
+
+        /// <summary>Reads an already parsed container into a new network (see the other overload).</summary>
+        public static bool TryRead(ModelImage image, out EquilibriumPropagationModel model, out ImageError error)
+        {
+            if (image == null)
+            {
+                throw new ArgumentNullException(nameof(image));
+            }
+
+            model = null;
+            EquilibriumPropagationSettings settings;
+            if (!TryValidate(image, out settings, out error))
+            {
+                return false;
+            }
+
+            EquilibriumPropagationNetwork network = new EquilibriumPropagationNetwork(image.Description, settings.WeightFormat, settings.ActivationFormat);
+            CopyParameters(image, network);
+            model = new EquilibriumPropagationModel(network, settings, image.Metadata, image);
+            return true;
+        }
+
+        /// <summary>
+        /// Builds a learner from a full image: network, settings and learner state exactly as saved.
+        /// </summary>
+        public static bool TryCreateLearner(ModelImage image, KernelSet kernels, out EquilibriumPropagationLearner learner, out ImageError error)
+        {
+            if (kernels == null)
+            {
+                throw new ArgumentNullException(nameof(kernels));
+            }
+
+            learner = null;
+            EquilibriumPropagationModel model;
+            if (!TryRead(image, out model, out error))
+            {
+                return false;
+            }
+
+            if (!image.IsFull)
+            {
+                error = new ImageError(ImageErrorCode.NotFullImage, ImageFormat.ImageKindOffset, "an inference image has no learner state; a learner needs a full image");
+                return false;
+            }
+
+            EquilibriumPropagationLearner created = new EquilibriumPropagationLearner(model.Network, model.Settings, kernels);
+            CopyLearnerState(image, created);
+            learner = created;
+            return true;
+        }
+
+        /// <summary>
+        /// Restores a full image into an existing <paramref name="learner"/> (a checkpoint resume): the image must have
+        /// the learner's architecture, formats, scales and settings. Everything is checked before the learner is
+        /// touched; on failure the learner is unchanged.
+        /// </summary>
+        public static bool TryRestore(ModelImage image, EquilibriumPropagationLearner learner, out ImageError error)
+        {
+            if (image == null)
+            {
+                throw new ArgumentNullException(nameof(image));
+            }
+
+            if (learner == null)
+            {
+                throw new ArgumentNullException(nameof(learner));
+            }
+
+            EquilibriumPropagationSettings settings;
+            if (!TryValidate(image, out settings, out error))
+            {
+                return false;
+            }
+
+            if (!image.IsFull)
+            {
+                error = new ImageError(ImageErrorCode.NotFullImage, ImageFormat.ImageKindOffset, "an inference image has no learner state to restore");
+                return false;
+            }
+
+            string mismatch = Compatibility(image, settings, learner);
+            if (mismatch != null)
+            {
+                error = new ImageError(ImageErrorCode.IncompatibleModel, ImageFormat.HeaderSize, mismatch);
+                return false;
+            }
+
+            CopyParameters(image, learner.Network);
+            CopyLearnerState(image, learner);
+            return true;
+        }
+
+        // ---------------------------------------------------------------- writing
+
+        private static void CheckWritable(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings)
+        {
+            if (network == null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+
+            settings.Validate();
+            if (settings.WeightFormat != network.WeightFormat || settings.ActivationFormat != network.ActivationFormat)
+            {
+                throw new ArgumentException("settings are " + settings.WeightFormat + "/" + settings.ActivationFormat + " but the network is " + network.WeightFormat + "/" + network.ActivationFormat, nameof(settings));
+            }
+
+            if (network.Description.WeightLayerCount > 0xFFFE)
+            {
+                throw new ArgumentException("too many layers for an image", nameof(network));
+            }
+
+            for (int l = 0; l < network.AlphaQ15.Length; l++)
+            {
+                if (network.AlphaQ15[l] <= 0)
+                {
+                    throw new ArgumentException("layer " + l + " has scale " + network.AlphaQ15[l] + "; scales must be positive", nameof(network));
+                }
+            }
+        }
+
+        private static void Emit(ModelImageBuilder b, EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, EquilibriumPropagationLearner learner, ImageRecords metadata)
+        {
+            NetworkDescription d = network.Description;
+            int layers = d.WeightLayerCount;
+            bool binary = network.WeightFormat == WeightFormat.B1;
+
+            b.BeginSection(ImageSectionTypes.Model, 0);
+            b.WriteUInt16(d.LayerCount);
+            b.WriteUInt16(d.NeuronsPerClass);
+            b.WriteByte(binary ? ImageFormat.WeightsB1 : ImageFormat.WeightsS8);
+            b.WriteByte(network.ActivationFormat == ActivationFormat.Binary ? ImageFormat.ActivationsBinary : ImageFormat.ActivationsQ15);
+            b.WriteByte(ImageFormat.BiasesQ8_24);
+            b.WriteByte(ImageFormat.ScalesQ0_15);
+            for (int l = 0; l < d.LayerCount; l++)
+            {
+                b.WriteUInt16(d.Size(l));
+            }
+
+            b.EndSection();
+
+            b.BeginSection(ImageSectionTypes.Scales, 0);
+            b.WriteInt32s(network.AlphaQ15, 0, layers);
+            b.EndSection();
+
+            b.BeginSection(ImageSectionTypes.Hyperparameters, 0);
+            SettingsRecords(settings).WriteTo(b);
+            b.EndSection();
+
+            for (int l = 0; l < layers; l++)
+            {
+                int rows = d.Size(l + 1);
+                int cols = d.Size(l);
+                if (binary)
+                {
+                    b.BeginSection(ImageSectionTypes.WeightsB1, l);
+                    int words = BinaryKernels.WordsPerRow(cols);
+                    uint last = BinaryKernels.LastWordMask(cols);
+                    uint[] w = network.Signs[l];
+                    for (int r = 0; r < rows; r++)
+                    {
+                        // Padding bits never reach a result; clearing them makes the bytes a function of the weights.
+                        b.WriteUInt32s(w, r * words, words - 1);
+                        b.WriteUInt32(w[r * words + words - 1] & last);
+                    }
+                }
+                else
+                {
+                    b.BeginSection(ImageSectionTypes.WeightsS8, l);
+                    b.WriteSBytes(network.Weights[l], 0, rows * cols);
+                }
+
+                b.EndSection();
+            }
+
+            for (int l = 0; l < layers; l++)
+            {
+                b.BeginSection(ImageSectionTypes.BiasesS32, l);
+                b.WriteInt32s(network.Biases[l], 0, d.Size(l + 1));
+                b.EndSection();
+            }
+
+            if (learner != null)
+            {
+                int type = StateSectionType(network.WeightFormat, settings.AccumulatorBits);
+                for (int l = 0; l < layers; l++)
+                {
+                    int count = d.WeightCount(l);
+                    b.BeginSection(type, l);
+                    if (type == ImageSectionTypes.BopAccumulatorsS8)
+                    {
+                        b.WriteSBytes(learner.StateAccumulatorsS8[l], 0, count);
+                    }
+                    else if (type == ImageSectionTypes.BopAccumulatorsS16)
+                    {
+                        b.WriteInt16s(learner.StateAccumulatorsS16[l], 0, count);
+                    }
+                    else if (type == ImageSectionTypes.BopAccumulatorsS32)
+                    {
+                        b.WriteInt32s(learner.StateAccumulatorsS32[l], 0, count);
+                    }
+                    else
+                    {
+                        b.WriteInt32s(learner.StateLatent[l], 0, count);
+                    }
+
+                    b.EndSection();
+                }
+
+                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
+                CounterRecords(learner).WriteTo(b);
+                b.EndSection();
+            }
+
+            if (metadata != null && metadata.Count > 0)
+            {
+                b.BeginSection(ImageSectionTypes.Metadata, 0);
+                metadata.WriteTo(b);
+                b.EndSection();
+            }
+        }
+
+        /// <summary>The HYPERPARAMETERS records of <paramref name="settings"/>.</summary>
+        public static ImageRecords SettingsRecords(EquilibriumPropagationSettings settings)
+        {
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+
+            ImageRecords r = new ImageRecords();
+            r.SetInt32(KeyAccumulatorBits, settings.AccumulatorBits);
+            r.SetInt32(KeyBatchSize, settings.BatchSize);
+            r.SetFloat64(KeyBeta, settings.Beta);
+            r.SetFloat64Array(KeyBiasLearningRate, settings.BiasLearningRate);
+            r.SetInt32(KeyFreeSteps, settings.FreeSteps);
+            r.SetFloat64Array(KeyGamma, settings.Gamma);
+            r.SetFloat64Array(KeyLearningRate, settings.LearningRate);
+            r.SetInt32(KeyNudgedSteps, settings.NudgedSteps);
+            r.SetInt32(KeyNudging, (int)settings.Nudging);
+            r.SetInt64(KeySeed, settings.Seed);
+            r.SetFloat64Array(KeyTau, settings.Tau);
+            return r;
+        }
+
+        private static ImageRecords CounterRecords(EquilibriumPropagationLearner learner)
+        {
+            uint[] state = new uint[4];
+            learner.StateRandom.GetState(state, 0);
+            int[] words = new int[4];
+            for (int i = 0; i < 4; i++)
+            {
+                words[i] = (int)state[i];
+            }
+
+            ImageRecords r = new ImageRecords();
+            r.SetInt32(KeyBatchSign, learner.StateBatchSign);
+            r.SetInt64(KeyFlips, learner.Flips);
+            r.SetInt32(KeyInBatch, learner.StateSamplesInBatch);
+            r.SetInt32Array(KeyRngState, words);
+            r.SetInt64(KeySamplesSeen, learner.SamplesSeen);
+            return r;
+        }
+
+        private static int StateSectionType(WeightFormat weights, int accumulatorBits)
+        {
+            if (weights != WeightFormat.B1)
+            {
+                return ImageSectionTypes.LatentWeightsS32;
+            }
+
+            return accumulatorBits == 8 ? ImageSectionTypes.BopAccumulatorsS8
+                : accumulatorBits == 16 ? ImageSectionTypes.BopAccumulatorsS16 : ImageSectionTypes.BopAccumulatorsS32;
+        }
+
+        // ---------------------------------------------------------------- reading
+
+        private static bool TryValidate(ModelImage image, out EquilibriumPropagationSettings settings, out ImageError error)
+        {
+            settings = null;
+            if (image.LearnerKind != ImageLearnerKinds.Bep)
+            {
+                error = new ImageError(ImageErrorCode.WrongLearnerKind, ImageFormat.LearnerKindOffset, "image is for learner '" + ImageLearnerKinds.Name(image.LearnerKind) + "', not 'bep'");
+                return false;
+            }
+
+            int model = image.FindSection(ImageSectionTypes.Model, 0);
+            if (image.WeightFormat != ImageFormat.WeightsB1 && image.WeightFormat != ImageFormat.WeightsS8)
+            {
+                error = new ImageError(ImageErrorCode.UnsupportedFormat, image.SectionOffset(model) + 4, "EP networks have b1 or s8 weights, not " + ImageFormat.WeightFormatName(image.WeightFormat));
+                return false;
+            }
+
+            ImageRecords h = image.Hyperparameters;
+            int hOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.Hyperparameters, 0));
+            if (!CheckKeys(h, HyperparameterKeys, "HYPERPARAMETERS", hOffset, out error))
+            {
+                return false;
+            }
+
+            EquilibriumPropagationSettings s = new EquilibriumPropagationSettings();
+            s.WeightFormat = image.WeightFormat == ImageFormat.WeightsB1 ? WeightFormat.B1 : WeightFormat.S8;
+            s.ActivationFormat = image.ActivationFormat == ImageFormat.ActivationsBinary ? ActivationFormat.Binary : ActivationFormat.MultiBit;
+            int accumulatorBits;
+            int batchSize;
+            double beta;
+            double[] biasRate;
+            int freeSteps;
+            double[] gamma;
+            double[] rate;
+            int nudgedSteps;
+            int nudging;
+            long seed;
+            double[] tau;
+            if (!Int32(h, KeyAccumulatorBits, hOffset, out accumulatorBits, out error) || !Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
+                || !Float64(h, KeyBeta, hOffset, out beta, out error) || !Float64Array(h, KeyBiasLearningRate, hOffset, out biasRate, out error)
+                || !Int32(h, KeyFreeSteps, hOffset, out freeSteps, out error) || !Float64Array(h, KeyGamma, hOffset, out gamma, out error)
+                || !Float64Array(h, KeyLearningRate, hOffset, out rate, out error) || !Int32(h, KeyNudgedSteps, hOffset, out nudgedSteps, out error)
+                || !Int32(h, KeyNudging, hOffset, out nudging, out error) || !Int64(h, KeySeed, hOffset, out seed, out error)
+                || !Float64Array(h, KeyTau, hOffset, out tau, out error))
+            {
+                return false;
+            }
+
+            if (seed < 0 || seed > 0xFFFFFFFFL)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
+                return false;
+            }
+
+            if (nudging != (int)NudgingMode.Symmetric && nudging != (int)NudgingMode.RandomSign)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeyNudging, hOffset), "nudging mode " + nudging + " is neither 1 (symmetric) nor 2 (random sign)");
+                return false;
+            }
+
+            s.AccumulatorBits = accumulatorBits;
+            s.BatchSize = batchSize;
+            s.Beta = beta;
+            s.BiasLearningRate = biasRate;
+            s.FreeSteps = freeSteps;
+            s.Gamma = gamma;
+            s.LearningRate = rate;
+            s.NudgedSteps = nudgedSteps;
+            s.Nudging = (NudgingMode)nudging;
+            s.Seed = (uint)seed;
+            s.Tau = tau;
+            try
+            {
+                s.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                // Validate names the setting and the range; an image is refused with that message.
+                error = new ImageError(ImageErrorCode.BadValue, hOffset, "hyperparameter out of range: " + e.Message);
+                return false;
+            }
+
+            int stateType = StateSectionType(s.WeightFormat, s.AccumulatorBits);
+            for (int i = 0; i < image.SectionCount; i++)
+            {
+                int t = image.SectionType(i);
+                if (ImageSectionTypes.IsLearnerState(t) && t != stateType && t != ImageSectionTypes.LearnerCounters)
+                {
+                    error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not state of a " + ImageFormat.WeightFormatName(image.WeightFormat) + " EP learner with " + s.AccumulatorBits + "-bit accumulators (expected " + ImageSectionTypes.Name(stateType) + ")");
+                    return false;
+                }
+            }
+
+            if (image.IsFull)
+            {
+                if (!image.HasSectionType(stateType))
+                {
+                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(stateType) + " sections");
+                    return false;
+                }
+
+                if (!CheckCounters(image, s, out error))
+                {
+                    return false;
+                }
+            }
+
+            settings = s;
+            error = null;
+            return true;
+        }
+
+        private static bool CheckCounters(ModelImage image, EquilibriumPropagationSettings s, out ImageError error)
+        {
+            ImageRecords c = image.Counters;
+            int cOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.LearnerCounters, 0));
+            if (!CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", cOffset, out error))
+            {
+                return false;
+            }
+
+            int batchSign;
+            long flips;
+            int inBatch;
+            long samples;
+            int[] rng;
+            if (!Int32(c, KeyBatchSign, cOffset, out batchSign, out error) || !Int64(c, KeyFlips, cOffset, out flips, out error)
+                || !Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !Int32Array(c, KeyRngState, cOffset, out rng, out error)
+                || !Int64(c, KeySamplesSeen, cOffset, out samples, out error))
+            {
+                return false;
+            }
+
+            if (batchSign != 1 && batchSign != -1)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyBatchSign, cOffset), "batch sign " + batchSign + " is neither +1 nor -1");
+                return false;
+            }
+
+            if (flips < 0 || samples < 0)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(c, flips < 0 ? KeyFlips : KeySamplesSeen, cOffset), "counters must be non-negative (flips " + flips + ", samples " + samples + ")");
+                return false;
+            }
+
+            if (inBatch < 0 || inBatch >= s.BatchSize)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + s.BatchSize + ")");
+                return false;
+            }
+
+            if (rng.Length != 4 || (rng[0] | rng[1] | rng[2] | rng[3]) == 0)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyRngState, cOffset), "random state must be 4 words, not all zero (got " + rng.Length + " words)");
+                return false;
+            }
+
+            error = null;
+            return true;
+        }
+
+        // Every required key present, no other key.
+        private static bool CheckKeys(ImageRecords records, string[] keys, string section, int sectionOffset, out ImageError error)
+        {
+            for (int i = 0; i < records.Count; i++)
+            {
+                bool known = false;
+                for (int k = 0; k < keys.Length; k++)
+                {
+                    known |= records.Key(i) == keys[k];
+                }
+
+                if (!known)
+                {
+                    error = new ImageError(ImageErrorCode.UnknownKey, records.RecordOffset(i), section + " record '" + records.Key(i) + "' is not defined for learner 'bep'");
+                    return false;
+                }
+            }
+
+            for (int k = 0; k < keys.Length; k++)
+            {
+                if (records.IndexOf(keys[k]) < 0)
+                {
+                    error = new ImageError(ImageErrorCode.MissingKey, sectionOffset, section + " has no record '" + keys[k] + "'");
+                    return false;
+                }
+            }
+
+            error = null;
+            return true;
+        }
+
+        private static int Offset(ImageRecords r, string key, int fallback)
+        {
+            int i = r.IndexOf(key);
+            return i >= 0 && r.RecordOffset(i) >= 0 ? r.RecordOffset(i) : fallback;
+        }
+
+        private static bool TypeIs(ImageRecords r, string key, int type, string typeName, int fallback, out ImageError error)
+        {
+            int i = r.IndexOf(key);
+            if (r.ValueType(i) != type)
+            {
+                error = new ImageError(ImageErrorCode.WrongValueType, Offset(r, key, fallback) + 1, "record '" + key + "' has value type " + r.ValueType(i) + "; it must be " + typeName);
+                return false;
+            }
+
+            error = null;
+            return true;
+        }
+
+        private static bool Int32(ImageRecords r, string key, int fallback, out int value, out ImageError error)
+        {
+            value = 0;
+            if (!TypeIs(r, key, ImageRecords.TypeInt32, "i32", fallback, out error))
+            {
+                return false;
+            }
+
+            r.TryGetInt32(key, out value);
+            return true;
+        }
+
+        private static bool Int64(ImageRecords r, string key, int fallback, out long value, out ImageError error)
+        {
+            value = 0;
+            if (!TypeIs(r, key, ImageRecords.TypeInt64, "i64", fallback, out error))
+            {
+                return false;
+            }
+
+            r.TryGetInt64(key, out value);
+            return true;
+        }
+
+        private static bool Float64(ImageRecords r, string key, int fallback, out double value, out ImageError error)
+        {
+            value = 0;
+            if (!TypeIs(r, key, ImageRecords.TypeFloat64, "f64", fallback, out error))
+            {
+                return false;
+            }
+
+            r.TryGetFloat64(key, out value);
+            return true;
+        }
+
+        private static bool Float64Array(ImageRecords r, string key, int fallback, out double[] value, out ImageError error)
+        {
+            value = null;
+            if (!TypeIs(r, key, ImageRecords.TypeFloat64Array, "f64 array", fallback, out error))
+            {
+                return false;
+            }
+
+            r.TryGetFloat64Array(key, out value);
+            return true;
+        }
+
+        private static bool Int32Array(ImageRecords r, string key, int fallback, out int[] value, out ImageError error)
+        {
+            value = null;
+            if (!TypeIs(r, key, ImageRecords.TypeInt32Array, "i32 array", fallback, out error))
+            {
+                return false;
+            }
+
+            r.TryGetInt32Array(key, out value);
+            return true;
+        }
+
+        // Null when the image can be restored into the learner, else what differs.
+        private static string Compatibility(ModelImage image, EquilibriumPropagationSettings s, EquilibriumPropagationLearner learner)
+        {
+            EquilibriumPropagationNetwork n = learner.Network;
+            NetworkDescription a = image.Description;
+            NetworkDescription b = n.Description;
+            if (a.LayerCount != b.LayerCount || a.NeuronsPerClass != b.NeuronsPerClass)
+            {
+                return "image architecture " + a.ToString() + " (G " + a.NeuronsPerClass + ") differs from the learner's " + b.ToString() + " (G " + b.NeuronsPerClass + ")";
+            }
+
+            for (int l = 0; l < a.LayerCount; l++)
+            {
+                if (a.Size(l) != b.Size(l))
+                {
+                    return "image architecture " + a.ToString() + " differs from the learner's " + b.ToString();
+                }
+            }
+
+            if (s.WeightFormat != n.WeightFormat || s.ActivationFormat != n.ActivationFormat)
+            {
+                return "image formats " + s.WeightFormat + "/" + s.ActivationFormat + " differ from the learner's " + n.WeightFormat + "/" + n.ActivationFormat;
+            }
+
+            int scales = image.PayloadStart(image.FindSection(ImageSectionTypes.Scales, 0));
+            for (int l = 0; l < a.WeightLayerCount; l++)
+            {
+                if (ImageBytes.ReadInt32(image.Buffer, scales + 4 * l) != n.AlphaQ15[l])
+                {
+                    return "image scale of layer " + l + " differs from the learner's";
+                }
+            }
+
+            if (!SettingsRecords(s).ContentEquals(SettingsRecords(learner.Settings)))
+            {
+                return "image hyperparameters differ from the learner's settings";
+            }
+
+            return null;
+        }
+
+        private static void CopyParameters(ModelImage image, EquilibriumPropagationNetwork network)
+        {
+            byte[] buf = image.Buffer;
+            NetworkDescription d = network.Description;
+            int layers = d.WeightLayerCount;
+            int scales = image.PayloadStart(image.FindSection(ImageSectionTypes.Scales, 0));
+            for (int l = 0; l < layers; l++)
+            {
+                network.AlphaQ15[l] = ImageBytes.ReadInt32(buf, scales + 4 * l);
+                int count = d.WeightCount(l);
+                if (network.WeightFormat == WeightFormat.B1)
+                {
+                    uint[] w = network.Signs[l];
+                    int p = image.PayloadStart(image.FindSection(ImageSectionTypes.WeightsB1, l));
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        w[i] = ImageBytes.ReadUInt32(buf, p + 4 * i);
+                    }
+                }
+                else
+                {
+                    sbyte[] w = network.Weights[l];
+                    int p = image.PayloadStart(image.FindSection(ImageSectionTypes.WeightsS8, l));
+                    for (int i = 0; i < count; i++)
+                    {
+                        w[i] = (sbyte)buf[p + i];
+                    }
+                }
+
+                int[] bias = network.Biases[l];
+                int bp = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasesS32, l));
+                for (int i = 0; i < bias.Length; i++)
+                {
+                    bias[i] = ImageBytes.ReadInt32(buf, bp + 4 * i);
+                }
+            }
+        }
+
+        private static void CopyLearnerState(ModelImage image, EquilibriumPropagationLearner learner)
+        {
+            byte[] buf = image.Buffer;
+            EquilibriumPropagationSettings s = learner.Settings;
+            NetworkDescription d = learner.Network.Description;
+            int type = StateSectionType(s.WeightFormat, s.AccumulatorBits);
+            for (int l = 0; l < d.WeightLayerCount; l++)
+            {
+                int count = d.WeightCount(l);
+                int p = image.PayloadStart(image.FindSection(type, l));
+                if (type == ImageSectionTypes.BopAccumulatorsS8)
+                {
+                    sbyte[] a = learner.StateAccumulatorsS8[l];
+                    for (int i = 0; i < count; i++)
+                    {
+                        a[i] = (sbyte)buf[p + i];
+                    }
+                }
+                else if (type == ImageSectionTypes.BopAccumulatorsS16)
+                {
+                    short[] a = learner.StateAccumulatorsS16[l];
+                    for (int i = 0; i < count; i++)
+                    {
+                        a[i] = ImageBytes.ReadInt16(buf, p + 2 * i);
+                    }
+                }
+                else
+                {
+                    int[] a = type == ImageSectionTypes.BopAccumulatorsS32 ? learner.StateAccumulatorsS32[l] : learner.StateLatent[l];
+                    for (int i = 0; i < count; i++)
+                    {
+                        a[i] = ImageBytes.ReadInt32(buf, p + 4 * i);
+                    }
+                }
+            }
+
+            ImageRecords c = image.Counters;
+            int batchSign;
+            long flips;
+            int inBatch;
+            long samples;
+            int[] rng;
+            c.TryGetInt32(KeyBatchSign, out batchSign);
+            c.TryGetInt64(KeyFlips, out flips);
+            c.TryGetInt32(KeyInBatch, out inBatch);
+            c.TryGetInt64(KeySamplesSeen, out samples);
+            c.TryGetInt32Array(KeyRngState, out rng);
+            uint[] state = new uint[4];
+            for (int i = 0; i < 4; i++)
+            {
+                state[i] = (uint)rng[i];
+            }
+
+            learner.StateRandom.SetState(state, 0);
+            learner.RestoreCounters(samples, flips, inBatch, batchSign);
+        }
+    }
+}

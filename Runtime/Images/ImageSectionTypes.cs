@@ -1,0 +1,173 @@
+// ImageSectionTypes: the section-type table of format 1.0 (docs/MODEL-IMAGE-FORMAT.md, "Section types").
+//
+//   code          name                  index   payload
+//   0x0001        MODEL                 0       architecture and number formats
+//   0x0002        SCALES                0       L x s32, layer scales (scale format)
+//   0x0003        HYPERPARAMETERS       0       typed records (learner kind defines the keys)
+//   0x0010        WEIGHTS_B1            l       n_{l+1} x ceil(n_l / 32) u32 words
+//   0x0011        WEIGHTS_S8            l       n_{l+1} x n_l s8
+//   0x0012        WEIGHTS_S16           l       n_{l+1} x n_l s16
+//   0x0018        BIASES_S32            l       n_{l+1} s32 (bias format)
+//   0x0020        BOP_ACCUMULATORS_S8   l       n_{l+1} x n_l s8       learner state
+//   0x0021        BOP_ACCUMULATORS_S16  l       n_{l+1} x n_l s16      learner state
+//   0x0022        BOP_ACCUMULATORS_S32  l       n_{l+1} x n_l s32      learner state
+//   0x0023        LATENT_WEIGHTS_S32    l       n_{l+1} x n_l s32      learner state
+//   0x0024        HOMEOSTASIS_S32       l       n_{l+1} s32            learner state
+//   0x0030        LEARNER_COUNTERS      0       typed records          learner state
+//   0x0020-0x00FF learner state range (only in full images)
+//   0x0100-0x7FFF reserved, required: a reader that does not know one refuses the image
+//   0x8001        METADATA              0       typed records (optional)
+//   0x8000-0xFFFF optional: a reader that does not know one checks and skips it
+namespace EdgeLearn.Runtime.Images
+{
+    /// <summary>Section type codes and their classification.</summary>
+    public static class ImageSectionTypes
+    {
+        /// <summary>Architecture and number formats (exactly one, index 0).</summary>
+        public const int Model = 0x0001;
+
+        /// <summary>Layer scales, one s32 per weight layer (exactly one, index 0).</summary>
+        public const int Scales = 0x0002;
+
+        /// <summary>Learner hyperparameters as typed records (exactly one, index 0).</summary>
+        public const int Hyperparameters = 0x0003;
+
+        /// <summary>Binary weights of weight layer <c>index</c>.</summary>
+        public const int WeightsB1 = 0x0010;
+
+        /// <summary>s8 weights of weight layer <c>index</c>.</summary>
+        public const int WeightsS8 = 0x0011;
+
+        /// <summary>s16 weights of weight layer <c>index</c>.</summary>
+        public const int WeightsS16 = 0x0012;
+
+        /// <summary>s32 biases of weight layer <c>index</c> (one per output neuron of the layer).</summary>
+        public const int BiasesS32 = 0x0018;
+
+        /// <summary>s8 BOP accumulators of weight layer <c>index</c>.</summary>
+        public const int BopAccumulatorsS8 = 0x0020;
+
+        /// <summary>s16 BOP accumulators of weight layer <c>index</c>.</summary>
+        public const int BopAccumulatorsS16 = 0x0021;
+
+        /// <summary>s32 BOP accumulators of weight layer <c>index</c>.</summary>
+        public const int BopAccumulatorsS32 = 0x0022;
+
+        /// <summary>s32 latent weights of weight layer <c>index</c> (the learner defines their fixed-point format).</summary>
+        public const int LatentWeightsS32 = 0x0023;
+
+        /// <summary>s32 homeostasis values of the output neurons of weight layer <c>index</c> (thresholds, traces).</summary>
+        public const int HomeostasisS32 = 0x0024;
+
+        /// <summary>Learner counters as typed records (sample counts, random state ...).</summary>
+        public const int LearnerCounters = 0x0030;
+
+        /// <summary>Optional metadata as typed records (data set, accuracy, training time ...).</summary>
+        public const int Metadata = 0x8001;
+
+        /// <summary>First code of the learner-state range.</summary>
+        public const int FirstLearnerState = 0x0020;
+
+        /// <summary>Last code of the learner-state range.</summary>
+        public const int LastLearnerState = 0x00FF;
+
+        /// <summary>Codes from here on are optional: unknown ones are checked and skipped.</summary>
+        public const int FirstOptional = 0x8000;
+
+        /// <summary>True for a type code this reader knows.</summary>
+        public static bool IsKnown(int type)
+        {
+            switch (type)
+            {
+                case Model:
+                case Scales:
+                case Hyperparameters:
+                case WeightsB1:
+                case WeightsS8:
+                case WeightsS16:
+                case BiasesS32:
+                case BopAccumulatorsS8:
+                case BopAccumulatorsS16:
+                case BopAccumulatorsS32:
+                case LatentWeightsS32:
+                case HomeostasisS32:
+                case LearnerCounters:
+                case Metadata:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>True for codes in the optional range (0x8000 and above).</summary>
+        public static bool IsOptional(int type)
+        {
+            return type >= FirstOptional;
+        }
+
+        /// <summary>True for codes in the learner-state range (0x0020 .. 0x00FF), allowed only in full images.</summary>
+        public static bool IsLearnerState(int type)
+        {
+            return type >= FirstLearnerState && type <= LastLearnerState;
+        }
+
+        /// <summary>True for section types that exist once per weight layer (index = layer).</summary>
+        public static bool IsPerLayer(int type)
+        {
+            return (type >= WeightsB1 && type <= WeightsS16) || type == BiasesS32 || (type >= BopAccumulatorsS8 && type <= HomeostasisS32);
+        }
+
+        /// <summary>Name of a type code as written in the format document, or "0x" and four hex digits when unknown.</summary>
+        public static string Name(int type)
+        {
+            switch (type)
+            {
+                case Model:
+                    return "MODEL";
+                case Scales:
+                    return "SCALES";
+                case Hyperparameters:
+                    return "HYPERPARAMETERS";
+                case WeightsB1:
+                    return "WEIGHTS_B1";
+                case WeightsS8:
+                    return "WEIGHTS_S8";
+                case WeightsS16:
+                    return "WEIGHTS_S16";
+                case BiasesS32:
+                    return "BIASES_S32";
+                case BopAccumulatorsS8:
+                    return "BOP_ACCUMULATORS_S8";
+                case BopAccumulatorsS16:
+                    return "BOP_ACCUMULATORS_S16";
+                case BopAccumulatorsS32:
+                    return "BOP_ACCUMULATORS_S32";
+                case LatentWeightsS32:
+                    return "LATENT_WEIGHTS_S32";
+                case HomeostasisS32:
+                    return "HOMEOSTASIS_S32";
+                case LearnerCounters:
+                    return "LEARNER_COUNTERS";
+                case Metadata:
+                    return "METADATA";
+                default:
+                    return Hex4(type);
+            }
+        }
+
+        /// <summary>"0x" and four hex digits.</summary>
+        public static string Hex4(int value)
+        {
+            const string digits = "0123456789ABCDEF";
+            char[] c = new char[6];
+            c[0] = '0';
+            c[1] = 'x';
+            for (int i = 0; i < 4; i++)
+            {
+                c[5 - i] = digits[(value >> (4 * i)) & 0xF];
+            }
+
+            return new string(c);
+        }
+    }
+}
