@@ -22,13 +22,14 @@ namespace EdgeLearn.Kernels
                 int rowAcc = accOffset + r * cols;
                 for (int c = 0; c < cols; c++)
                 {
-                    uint mask = 1u << (c & 31);
                     int word = rowWord + (c >> 5);
-                    long m = acc[rowAcc + c];
-                    long push = (w[word] & mask) != 0 ? -m : m;
+                    int shift = c & 31;
+                    // Branch-free -sign(W) * M: negate M where the bit is set (random bits defeat branch prediction).
+                    long negate = -(long)((w[word] >> shift) & 1u);
+                    long push = ((long)acc[rowAcc + c] ^ negate) - negate;
                     if (push > threshold)
                     {
-                        w[word] ^= mask;
+                        w[word] ^= 1u << shift;
                         flips++;
                     }
                 }
@@ -48,13 +49,13 @@ namespace EdgeLearn.Kernels
                 int rowAcc = accOffset + r * cols;
                 for (int c = 0; c < cols; c++)
                 {
-                    uint mask = 1u << (c & 31);
                     int word = rowWord + (c >> 5);
-                    int m = acc[rowAcc + c];
-                    int push = (w[word] & mask) != 0 ? -m : m;
+                    int shift = c & 31;
+                    int negate = -(int)((w[word] >> shift) & 1u);
+                    int push = (acc[rowAcc + c] ^ negate) - negate;
                     if (push > threshold)
                     {
-                        w[word] ^= mask;
+                        w[word] ^= 1u << shift;
                         flips++;
                     }
                 }
@@ -74,13 +75,13 @@ namespace EdgeLearn.Kernels
                 int rowAcc = accOffset + r * cols;
                 for (int c = 0; c < cols; c++)
                 {
-                    uint mask = 1u << (c & 31);
                     int word = rowWord + (c >> 5);
-                    int m = acc[rowAcc + c];
-                    int push = (w[word] & mask) != 0 ? -m : m;
+                    int shift = c & 31;
+                    int negate = -(int)((w[word] >> shift) & 1u);
+                    int push = (acc[rowAcc + c] ^ negate) - negate;
                     if (push > threshold)
                     {
-                        w[word] ^= mask;
+                        w[word] ^= 1u << shift;
                         flips++;
                     }
                 }
