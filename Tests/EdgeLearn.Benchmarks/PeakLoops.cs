@@ -35,10 +35,10 @@ public static class PeakLoops
             _ => throw new ArgumentException("no peak loop for " + kernel, nameof(kernel)),
         };
 
-        const long iterations = 1 << 21;
+        const long iterations = 1 << 22;
         loop(1000); // JIT
         double best = double.MaxValue;
-        for (int run = 0; run < 7; run++)
+        for (int run = 0; run < 9; run++)
         {
             long start = Stopwatch.GetTimestamp();
             Sink ^= loop(iterations);
@@ -123,8 +123,8 @@ public static class PeakLoops
             s1 += step;
             x0 += 7;
             x1 += 7;
-            Vector256<int> b0 = Vector256.Create(x0);
-            Vector256<int> b1 = Vector256.Create(x1);
+            Vector256<int> b0 = Vector256.Create((int)(short)x0);
+            Vector256<int> b1 = Vector256.Create((int)(short)x1);
             Vector256<short> l0 = Vector256.WidenLower(s0), h0 = Vector256.WidenUpper(s0);
             Vector256<short> l1 = Vector256.WidenLower(s1), h1 = Vector256.WidenUpper(s1);
             a0 += Vector256.WidenLower(l0) * b0;
@@ -140,24 +140,26 @@ public static class PeakLoops
         return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7);
     }
 
-    // SignMatVecTransposedB1S32 step (32 MACs): broadcast the row word and x[r], then 4 x (AND, compare,
-    // AND with x, add). Two rows per iteration.
+    // SignMatVecTransposedB1S32 step (32 MACs): broadcast the row word (a broadcast load in the kernel, here a
+    // vector add) and x[r] (sign-extended through a general register, as in the kernel), then
+    // 4 x (AND, compare, AND with x, add). Two rows per iteration.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static long TransposedSign(long n)
     {
         Vector256<int> c0 = Vector256.Create(1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 5, 1 << 6, 1 << 7);
         Vector256<int> c1 = Vector256.ShiftLeft(c0, 8), c2 = Vector256.ShiftLeft(c0, 16), c3 = Vector256.ShiftLeft(c0, 24);
-        uint w0 = 0x12345678, w1 = 0x9abcdef0;
+        Vector256<int> step = Vector256.Create(unchecked((int)0x9E3779B9u));
+        Vector256<int> wb0 = Vector256.Create(0x12345678), wb1 = Vector256.Create(0x1abcdef0);
         int x0 = 3, x1 = 5;
         Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (long i = 0; i < n; i++)
         {
-            w0 += 0x9E3779B9u;
-            w1 += 0x9E3779B9u;
+            wb0 += step;
+            wb1 += step;
             x0 += 7;
             x1 += 7;
-            Vector256<int> wb0 = Vector256.Create((int)w0), xb0 = Vector256.Create(x0);
-            Vector256<int> wb1 = Vector256.Create((int)w1), xb1 = Vector256.Create(x1);
+            Vector256<int> xb0 = Vector256.Create((int)(short)x0);
+            Vector256<int> xb1 = Vector256.Create((int)(short)x1);
             a0 += Vector256.Equals(wb0 & c0, c0) & xb0;
             a1 += Vector256.Equals(wb0 & c1, c1) & xb0;
             a2 += Vector256.Equals(wb0 & c2, c2) & xb0;
