@@ -7,6 +7,9 @@
 // the only one that names the machine and the backend, so the x64 and linux-arm64 (Raspberry Pi) outputs
 // must be identical from line 2 on:  diff <(tail -n +2 x64.txt) <(tail -n +2 arm64.txt)
 //
+// It ends with short EP training runs (TrainingCases) in every learner mode: their final weights must hash
+// the same on every target, reference and host kernels alike.
+//
 // Usage: EdgeLearn.Parity            print the header and the hash lines
 //        EdgeLearn.Parity --check    compare the outputs of every available host set with the reference
 //                                    byte for byte; exit code 1 on any difference
@@ -55,6 +58,12 @@ internal static class Program
             Console.WriteLine($"{name} {output.Crc:x8}");
         }
 
+        foreach ((string name, Action<KernelSet, Output> run) in TrainingCases.Cases())
+        {
+            Console.WriteLine($"Training.{name}/reference {Hash(KernelSet.Reference, run)}");
+            Console.WriteLine($"Training.{name}/host {Hash(host, run)}");
+        }
+
         return 0;
     }
 
@@ -69,7 +78,7 @@ internal static class Program
                 continue;
             }
 
-            foreach ((string name, Action<KernelSet, Output> run) in Cases.KernelSetCases())
+            foreach ((string name, Action<KernelSet, Output> run) in AllKernelSetCases())
             {
                 var expected = new Output();
                 run(KernelSet.Reference, expected);
@@ -87,6 +96,19 @@ internal static class Program
 
         Console.WriteLine($"check: {checks - failures} of {checks} kernel outputs identical to the reference");
         return failures == 0 ? 0 : 1;
+    }
+
+    private static IEnumerable<(string, Action<KernelSet, Output>)> AllKernelSetCases()
+    {
+        foreach (var c in Cases.KernelSetCases())
+        {
+            yield return c;
+        }
+
+        foreach (var c in TrainingCases.Cases())
+        {
+            yield return c;
+        }
     }
 
     private static string Hash(KernelSet set, Action<KernelSet, Output> run)
