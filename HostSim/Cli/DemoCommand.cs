@@ -75,6 +75,9 @@ public static class DemoCommand
                 string curvePath = Path.Combine(folder, "learning-curve.png");
                 LearningCurvePlot.Write(curvePath, $"EdgeLearn RF demo: {settings.Classes} emitters, {settings.Channels} MTJ channels, binary-weight EP", result.Curve, result.OracleCurve, result.CurveStep, result.TestAccuracy, result.OracleTestAccuracy);
                 File.WriteAllText(Path.Combine(folder, "rig.txt"), result.RigDescription);
+                string modelPath = Path.Combine(folder, "model" + Images.ModelImageFiles.Extension);
+                var metadata = Images.ModelImageFiles.CreateMetadata("rf-fingerprint", "stream", null, settings.Seed, settings.Frames - result.TestFrames, result.TestFrames, result.TestAccuracy, result.TrainSeconds, ToolInfo.Version);
+                byte[] image = Images.ModelImageFiles.Write(modelPath, result.Network, result.Settings, null, metadata);
 
                 var run = RunReport.ForCommand("demo");
                 run.Algo = "bep";
@@ -96,6 +99,8 @@ public static class DemoCommand
                 run.TrainSamplesPerSecond = result.LearnFramesPerSecond;
                 run.AllocatedBytesPerTrainStep = result.AllocatedBytesPerStep;
                 run.MemoryBytes = new MemoryBytesReport(result.Memory.Persistent, result.Memory.LearnerState, result.Memory.Scratch);
+                run.ModelImageBytes = image.Length;
+                run.ModelSha256 = Images.ModelImageFiles.Sha256Hex(image);
                 run.AddExtra("field_frames_per_second", result.FieldFramesPerSecond);
                 run.AddExtra("stream_accuracy", result.StreamAccuracy);
                 run.AddExtra("frames_dropped", result.FramesDropped);
@@ -104,7 +109,7 @@ public static class DemoCommand
                 run.AddExtra("adc", "mcp3008");
                 string reportPath = parseResult.GetValue(report) ?? Path.Combine(folder, "report.json");
                 RunReportWriter.WriteFile(run, reportPath);
-                console.Info($"wrote {curvePath}, {reportPath} and {Path.Combine(folder, "rig.txt")}");
+                console.Info($"wrote {modelPath} ({image.Length} bytes), {curvePath}, {reportPath} and {Path.Combine(folder, "rig.txt")}");
                 return ExitCodes.Success;
             });
         });

@@ -144,6 +144,15 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
             console.Result($"float64 oracle: test accuracy {oracle.TestAccuracy:P2}, {oracle.TrainSamplesPerSecond:F0} samples/s; gap {100 * (result.TestAccuracy - oracle.TestAccuracy):+0.00;-0.00} points");
         }
 
+        if (options.OutputPath is not null)
+        {
+            var metadata = Images.ModelImageFiles.CreateMetadata(data.Name, data.Split, options.Epochs, options.Seed, data.Train.Count, data.Test.Count, result.TestAccuracy, result.TrainSeconds, ToolInfo.Version);
+            byte[] image = Images.ModelImageFiles.Write(options.OutputPath, network, settings, null, metadata);
+            report.ModelImageBytes = image.Length;
+            report.ModelSha256 = Images.ModelImageFiles.Sha256Hex(image);
+            console.Info($"inference image written to {options.OutputPath} ({image.Length} bytes)");
+        }
+
         if (options.ReportPath is not null)
         {
             RunReportWriter.WriteFile(report, options.ReportPath);
