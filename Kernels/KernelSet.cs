@@ -92,6 +92,12 @@ namespace EdgeLearn.Kernels
             OuterProductKernels.ContrastiveOuterAccumulateS16(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift);
         }
 
+        /// <summary>See <see cref="OuterProductKernels.ContrastiveOuterAccumulateS8Dithered"/>.</summary>
+        public virtual void ContrastiveOuterAccumulateS8Dithered(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, uint dither)
+        {
+            OuterProductKernels.ContrastiveOuterAccumulateS8Dithered(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, dither);
+        }
+
         /// <summary>See <see cref="OuterProductKernels.ContrastiveOuterAccumulateS8"/>.</summary>
         public virtual void ContrastiveOuterAccumulateS8(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift)
         {

@@ -89,6 +89,34 @@ namespace EdgeLearn.Kernels
         }
 
         /// <summary>
+        /// Dithered (stochastic-rounding) form of <see cref="ContrastiveOuterAccumulateS8"/> for narrow accumulators whose
+        /// per-sample increments are around one LSB, where rounding to nearest would drop most of them:
+        /// A[r, c] = sat8(A[r, c] + floor((ap[r] bp[c] - am[r] bm[c] + d_rc) / 2^shift)), with the dither
+        /// d_rc = (dither + r * 0x9E3779B1 + c * 0x85EBCA77) mod 2^shift. For a uniformly random
+        /// <paramref name="dither"/> each d_rc is uniform on [0, 2^shift), so every increment is rounded up with
+        /// probability equal to its dropped fraction: the expected update equals the exact one. Deterministic for a
+        /// given dither. Range: shift in [1, 31].
+        /// </summary>
+        public static void ContrastiveOuterAccumulateS8Dithered(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, uint dither)
+        {
+            uint mask = (1u << shift) - 1u;
+            int index = accOffset;
+            for (int r = 0; r < rows; r++)
+            {
+                long p = ap[aOffset + r];
+                long m = am[aOffset + r];
+                uint rowDither = dither + (uint)r * 0x9E3779B1u;
+                for (int c = 0; c < cols; c++)
+                {
+                    long d = (rowDither + (uint)c * 0x85EBCA77u) & mask;
+                    long delta = (p * bp[bOffset + c] - m * bm[bOffset + c] + d) >> shift;
+                    acc[index] = FixedPoint.SaturateToS8(FixedPoint.SaturateToS32(acc[index] + delta));
+                    index++;
+                }
+            }
+        }
+
+        /// <summary>
         /// Exponential leak: A[i] = A[i] - RoundingShiftRight(A[i], shift) for i in [0, count), the integer form of
         /// m &lt;- (1 - 2^-shift) m. Values smaller than 2^(shift-1) in magnitude do not move. Never overflows.
         /// </summary>

@@ -5,7 +5,9 @@
 // random sign. The EP estimate of each weight layer, C = v+_{l+1} v+_l^T - v-_{l+1} v-_l^T (v = outputs,
 // the input for l = 0), goes straight into the layer's learning state through the contrastive outer-product
 // kernel, so a mini-batch needs no per-sample storage:
-//   binary weights: BOP accumulators M (s8/s16/s32); once per mini-batch: flip, then leak for the next batch,
+//   binary weights: BOP accumulators M (s8/s16/s32; 8-bit ones add each sample's increment with stochastic
+//                   rounding, see OuterProductKernels.ContrastiveOuterAccumulateS8Dithered, since increments are
+//                   about one LSB there); once per mini-batch: flip, then leak for the next batch,
 //                   so M_t = (1 - gamma) M_{t-1} + C_t exactly as m_t = (1 - gamma) m_{t-1} + gamma g_t (see the settings)
 //   s8 weights:     a Q16 latent copy moved by SGD, re-quantised to s8 by stochastic rounding per batch
 // Biases move by SGD on v+_{l+1} - v-_{l+1} in Q8.24, summed over the mini-batch and applied with the weights
@@ -50,6 +52,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly short[][] _minus;
         private readonly short[] _target;
         private int _inBatch;
+        private uint _sampleDither;
         private int _batchSign = 1;
 
         /// <summary>
@@ -371,6 +374,12 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         // Adds the EP estimate of one sample, (p_{l+1} p_l^T - m_{l+1} m_l^T), to every layer's learning state.
         private void Accumulate(short[][] p, short[][] m)
         {
+            if (_acc8 != null)
+            {
+                // 8-bit accumulators take increments of about one LSB: stochastic rounding keeps them unbiased.
+                _sampleDither = _rounding.NextUInt32();
+            }
+
             NetworkDescription d = _network.Description;
             short[] x = _relaxation.Input;
             int xOffset = _relaxation.InputOffset;
@@ -393,7 +402,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 }
                 else if (_acc8 != null)
                 {
-                    _kernels.ContrastiveOuterAccumulateS8(_acc8[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
+                    _kernels.ContrastiveOuterAccumulateS8Dithered(_acc8[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l], _sampleDither);
                 }
                 else if (_acc16 != null)
                 {
@@ -432,7 +441,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 }
                 else if (_acc8 != null)
                 {
-                    _kernels.ContrastiveOuterAccumulateS8(_acc8[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
+                    _kernels.ContrastiveOuterAccumulateS8Dithered(_acc8[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0], _sampleDither + (uint)r * 0x9E3779B1u);
                 }
                 else if (_acc16 != null)
                 {
