@@ -271,9 +271,9 @@ namespace EdgeLearn.Runtime.Images
                 throw new ArgumentException("settings are " + settings.WeightFormat + "/" + settings.ActivationFormat + " but the network is " + network.WeightFormat + "/" + network.ActivationFormat, nameof(settings));
             }
 
-            if (network.Description.WeightLayerCount > 0xFFFE)
+            if (network.Description.WeightLayerCount > ImageLimits.Default.MaxWeightLayers)
             {
-                throw new ArgumentException("too many layers for an image", nameof(network));
+                throw new ArgumentException("an image holds at most " + ImageLimits.Default.MaxWeightLayers + " weight layers (the default reader limit), the network has " + network.Description.WeightLayerCount, nameof(network));
             }
 
             for (int l = 0; l < network.AlphaQ15.Length; l++)

@@ -235,6 +235,25 @@ public sealed class ModelImageFormatTests
     }
 
     [TestMethod]
+    public void Builder_OutOfOrderSectionsOrDifferentWritingPass_Throws()
+    {
+        var plan = new ModelImageBuilder(ImageFormat.InferenceImage, ImageLearnerKinds.Bep);
+        plan.BeginSection(ImageSectionTypes.Scales, 0);
+        plan.WriteInt32(1);
+        plan.EndSection();
+        Assert.ThrowsExactly<InvalidOperationException>(() => plan.BeginSection(ImageSectionTypes.Model, 0));
+        Assert.ThrowsExactly<InvalidOperationException>(() => plan.Finish());
+
+        var writer = plan.CreateWriter();
+        writer.BeginSection(ImageSectionTypes.Scales, 0);
+        writer.WriteInt32(1);
+        Assert.ThrowsExactly<InvalidOperationException>(() => writer.WriteInt32(2));
+        writer.EndSection();
+        Assert.AreEqual(32 + 16 + 4 + 4, writer.Finish().Length);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ModelImageBuilder(3, ImageLearnerKinds.Bep));
+    }
+
+    [TestMethod]
     public void Image_EverySection_IsFourByteAlignedAndContiguous()
     {
         byte[] image = EquilibriumPropagationImage.WriteFull(TestImages.Learner(WeightFormat.S8, bits: 16), ModelImageFiles.CreateMetadata(data: "abc"));
