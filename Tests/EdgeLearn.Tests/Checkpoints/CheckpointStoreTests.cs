@@ -77,6 +77,46 @@ public sealed class CheckpointStoreTests
     }
 
     [TestMethod]
+    public void TryReadLatest_RandomDamageToSlotBytes_NeverThrowsAndReturnsOnlyACommittedImage()
+    {
+        var flash = new FlashBlockStore(256, 16);
+        var store = new CheckpointStore(flash, ImageLimits.Default);
+        byte[] first = Full(1);
+        byte[] second = Full(2);
+        store.Commit(first, 0, first.Length);
+        store.Commit(second, 0, second.Length);
+        byte[] clean = flash.CopyContents();
+        var rng = new Xoshiro128(31, 0);
+        int found = 0;
+        int none = 0;
+        for (int trial = 0; trial < 1500; trial++)
+        {
+            byte[] damaged = (byte[])clean.Clone();
+            int changes = 1 + (int)rng.NextBelow(3);
+            for (int k = 0; k < changes; k++)
+            {
+                // Mostly the slot headers and commit words, sometimes anywhere.
+                int slot = (int)rng.NextBelow(2) * store.SlotBytes;
+                int at = rng.NextBit() ? slot + (int)rng.NextBelow(64) : (int)rng.NextBelow((uint)damaged.Length);
+                damaged[at] = rng.NextBit() ? (byte)(damaged[at] ^ (1 << (int)rng.NextBelow(8))) : (byte)rng.NextUInt32();
+            }
+
+            flash.LoadContents(damaged);
+            if (new CheckpointStore(flash, ImageLimits.Default).TryReadLatest(out CheckpointSlotInfo latest, out _))
+            {
+                Assert.IsTrue(latest.Image.AsSpan().SequenceEqual(second) || latest.Image.AsSpan().SequenceEqual(first), $"trial {trial}: recovered an image that was never committed");
+                found++;
+            }
+            else
+            {
+                none++;
+            }
+        }
+
+        Assert.IsTrue(found > 1000, $"{found} recovered, {none} not");
+    }
+
+    [TestMethod]
     public void Commit_InvalidOrOversizedImage_RefusedWithoutTouchingTheStore()
     {
         var flash = new FlashBlockStore(256, 8);
