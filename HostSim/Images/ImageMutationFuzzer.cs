@@ -21,7 +21,7 @@ namespace EdgeLearn.HostSim.Images;
 /// <summary>Counts of one fuzzing run.</summary>
 public sealed class ImageFuzzResult
 {
-    /// <summary>Mutants read (each differs from its seed image).</summary>
+    /// <summary>Mutants read (each differs from every seed image).</summary>
     public long Mutants { get; internal set; }
 
     /// <summary>Mutants per family: raw, header-resealed, fully-resealed.</summary>
@@ -107,9 +107,9 @@ public static class ImageMutationFuzzer
                 Reseal(mutant, sections: family == 2);
             }
 
-            if (mutant.AsSpan().SequenceEqual(original))
+            if (IsSeed(mutant, seeds))
             {
-                continue; // e.g. a flip inside a CRC that the reseal repaired: not a mutant
+                continue; // a flip the reseal repaired, or a splice that rebuilt a whole seed image: not a mutant
             }
 
             result.Mutants++;
@@ -364,6 +364,19 @@ public static class ImageMutationFuzzer
         }
 
         return m;
+    }
+
+    private static bool IsSeed(byte[] mutant, byte[][] seeds)
+    {
+        foreach (byte[] s in seeds)
+        {
+            if (mutant.AsSpan().SequenceEqual(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int Position(Xoshiro128 rng, byte[] m)

@@ -30,7 +30,10 @@ using EdgeLearn.Runtime.Images;
 
 namespace EdgeLearn.Runtime.Checkpoints
 {
-    /// <summary>A/B-slot checkpoint store over an <see cref="IBlockStore"/>.</summary>
+    /// <summary>
+    /// A/B-slot checkpoint store over an <see cref="IBlockStore"/>. One writer per store: the instance remembers
+    /// which slot holds the newest checkpoint after its first scan.
+    /// </summary>
     public sealed class CheckpointStore
     {
         /// <summary>Slot magic "ELCK" as a little-endian u32.</summary>

@@ -101,8 +101,14 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Counter key: samples in the open mini-batch.</summary>
         public const string KeyInBatch = "in_batch";
 
-        /// <summary>Counter key: the learner's random-generator state.</summary>
+        /// <summary>Counter key: the state of the learner's nudge-sign generator.</summary>
         public const string KeyRngState = "rng_state";
+
+        /// <summary>Counter key: the state of the learner's stochastic-rounding generator.</summary>
+        public const string KeyRoundingRngState = "rounding_rng_state";
+
+        /// <summary>Hyperparameter key: output nudge placement (1 outside the hard sigmoid, 2 inside).</summary>
+        public const string KeyNudgePlacement = "nudge_placement";
 
         /// <summary>Counter key: samples trained so far.</summary>
         public const string KeySamplesSeen = "samples_seen";
@@ -110,10 +116,10 @@ namespace EdgeLearn.Runtime.Images
         private static readonly string[] HyperparameterKeys =
         {
             KeyAccumulatorBits, KeyBatchSize, KeyBeta, KeyBiasLearningRate, KeyFreeSteps, KeyGamma, KeyLearningRate,
-            KeyNudgedSteps, KeyNudging, KeySeed, KeyTau,
+            KeyNudgedSteps, KeyNudgePlacement, KeyNudging, KeySeed, KeyTau,
         };
 
-        private static readonly string[] CounterKeys = { KeyBatchSign, KeyFlips, KeyInBatch, KeyRngState, KeySamplesSeen };
+        private static readonly string[] CounterKeys = { KeyBatchSign, KeyFlips, KeyInBatch, KeyRngState, KeyRoundingRngState, KeySamplesSeen };
 
         /// <summary>
         /// An inference image of <paramref name="network"/>: parameters and hyperparameters, no learner state.
@@ -271,9 +277,9 @@ namespace EdgeLearn.Runtime.Images
                 throw new ArgumentException("settings are " + settings.WeightFormat + "/" + settings.ActivationFormat + " but the network is " + network.WeightFormat + "/" + network.ActivationFormat, nameof(settings));
             }
 
-            if (network.Description.WeightLayerCount > 0xFFFE)
+            if (network.Description.WeightLayerCount > ImageLimits.Default.MaxWeightLayers)
             {
-                throw new ArgumentException("too many layers for an image", nameof(network));
+                throw new ArgumentException("an image holds at most " + ImageLimits.Default.MaxWeightLayers + " weight layers (the default reader limit), the network has " + network.Description.WeightLayerCount, nameof(network));
             }
 
             for (int l = 0; l < network.AlphaQ15.Length; l++)
@@ -373,6 +379,13 @@ namespace EdgeLearn.Runtime.Images
                     b.EndSection();
                 }
 
+                for (int l = 0; l < layers; l++)
+                {
+                    b.BeginSection(ImageSectionTypes.BiasPendingS32, l);
+                    b.WriteInt32s(learner.StateBiasDelta[l], 0, d.Size(l + 1));
+                    b.EndSection();
+                }
+
                 b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
                 CounterRecords(learner).WriteTo(b);
                 b.EndSection();
@@ -403,24 +416,45 @@ namespace EdgeLearn.Runtime.Images
             r.SetFloat64Array(KeyGamma, settings.Gamma);
             r.SetFloat64Array(KeyLearningRate, settings.LearningRate);
             r.SetInt32(KeyNudgedSteps, settings.NudgedSteps);
+            r.SetInt32(KeyNudgePlacement, (int)settings.NudgePlacement);
             r.SetInt32(KeyNudging, (int)settings.Nudging);
             r.SetInt64(KeySeed, settings.Seed);
             r.SetFloat64Array(KeyTau, settings.Tau);
             return r;
         }
 
-        private static ImageRecords CounterRecords(EquilibriumPropagationLearner learner)
+        private static int[] RandomWords(Xoshiro128 generator)
         {
             uint[] state = new uint[4];
-            learner.StateRandom.GetState(state, 0);
+            generator.GetState(state, 0);
             int[] words = new int[4];
             for (int i = 0; i < 4; i++)
             {
                 words[i] = (int)state[i];
             }
 
+            return words;
+        }
+
+        private static void SetRandomWords(Xoshiro128 generator, int[] words)
+        {
+            uint[] state = new uint[4];
+            for (int i = 0; i < 4; i++)
+            {
+                state[i] = (uint)words[i];
+            }
+
+            generator.SetState(state, 0);
+        }
+
+        private static ImageRecords CounterRecords(EquilibriumPropagationLearner learner)
+        {
+            int[] words = RandomWords(learner.StateRandom);
+            int[] rounding = RandomWords(learner.StateRoundingRandom);
+
             ImageRecords r = new ImageRecords();
             r.SetInt32(KeyBatchSign, learner.StateBatchSign);
+            r.SetInt32Array(KeyRoundingRngState, rounding);
             r.SetInt64(KeyFlips, learner.Flips);
             r.SetInt32(KeyInBatch, learner.StateSamplesInBatch);
             r.SetInt32Array(KeyRngState, words);
@@ -476,6 +510,7 @@ namespace EdgeLearn.Runtime.Images
             double[] rate;
             int nudgedSteps;
             int nudging;
+            int placement;
             long seed;
             double[] tau;
             if (!Int32(h, KeyAccumulatorBits, hOffset, out accumulatorBits, out error) || !Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
@@ -483,6 +518,7 @@ namespace EdgeLearn.Runtime.Images
                 || !Int32(h, KeyFreeSteps, hOffset, out freeSteps, out error) || !Float64Array(h, KeyGamma, hOffset, out gamma, out error)
                 || !Float64Array(h, KeyLearningRate, hOffset, out rate, out error) || !Int32(h, KeyNudgedSteps, hOffset, out nudgedSteps, out error)
                 || !Int32(h, KeyNudging, hOffset, out nudging, out error) || !Int64(h, KeySeed, hOffset, out seed, out error)
+                || !Int32(h, KeyNudgePlacement, hOffset, out placement, out error)
                 || !Float64Array(h, KeyTau, hOffset, out tau, out error))
             {
                 return false;
@@ -500,6 +536,13 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
+            if (placement != (int)NudgePlacement.OutsideRho && placement != (int)NudgePlacement.InsideRho)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeyNudgePlacement, hOffset), "nudge placement " + placement + " is neither 1 (outside) nor 2 (inside)");
+                return false;
+            }
+
+            s.NudgePlacement = (NudgePlacement)placement;
             s.AccumulatorBits = accumulatorBits;
             s.BatchSize = batchSize;
             s.Beta = beta;
@@ -526,7 +569,7 @@ namespace EdgeLearn.Runtime.Images
             for (int i = 0; i < image.SectionCount; i++)
             {
                 int t = image.SectionType(i);
-                if (ImageSectionTypes.IsLearnerState(t) && t != stateType && t != ImageSectionTypes.LearnerCounters)
+                if (ImageSectionTypes.IsLearnerState(t) && t != stateType && t != ImageSectionTypes.BiasPendingS32 && t != ImageSectionTypes.LearnerCounters)
                 {
                     error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not state of a " + ImageFormat.WeightFormatName(image.WeightFormat) + " EP learner with " + s.AccumulatorBits + "-bit accumulators (expected " + ImageSectionTypes.Name(stateType) + ")");
                     return false;
@@ -535,9 +578,10 @@ namespace EdgeLearn.Runtime.Images
 
             if (image.IsFull)
             {
-                if (!image.HasSectionType(stateType))
+                if (!image.HasSectionType(stateType) || !image.HasSectionType(ImageSectionTypes.BiasPendingS32))
                 {
-                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(stateType) + " sections");
+                    int missing = image.HasSectionType(stateType) ? ImageSectionTypes.BiasPendingS32 : stateType;
+                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(missing) + " sections");
                     return false;
                 }
 
@@ -566,8 +610,10 @@ namespace EdgeLearn.Runtime.Images
             int inBatch;
             long samples;
             int[] rng;
+            int[] rounding;
             if (!Int32(c, KeyBatchSign, cOffset, out batchSign, out error) || !Int64(c, KeyFlips, cOffset, out flips, out error)
                 || !Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !Int32Array(c, KeyRngState, cOffset, out rng, out error)
+                || !Int32Array(c, KeyRoundingRngState, cOffset, out rounding, out error)
                 || !Int64(c, KeySamplesSeen, cOffset, out samples, out error))
             {
                 return false;
@@ -596,6 +642,13 @@ namespace EdgeLearn.Runtime.Images
                 error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyRngState, cOffset), "random state must be 4 words, not all zero (got " + rng.Length + " words)");
                 return false;
             }
+
+            if (rounding.Length != 4 || (rounding[0] | rounding[1] | rounding[2] | rounding[3]) == 0)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyRoundingRngState, cOffset), "rounding random state must be 4 words, not all zero (got " + rounding.Length + " words)");
+                return false;
+            }
+
 
             error = null;
             return true;
@@ -826,6 +879,16 @@ namespace EdgeLearn.Runtime.Images
                 }
             }
 
+            for (int l = 0; l < d.WeightLayerCount; l++)
+            {
+                int p = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasPendingS32, l));
+                int[] delta = learner.StateBiasDelta[l];
+                for (int i = 0; i < delta.Length; i++)
+                {
+                    delta[i] = ImageBytes.ReadInt32(buf, p + 4 * i);
+                }
+            }
+
             ImageRecords c = image.Counters;
             int batchSign;
             long flips;
@@ -837,13 +900,10 @@ namespace EdgeLearn.Runtime.Images
             c.TryGetInt32(KeyInBatch, out inBatch);
             c.TryGetInt64(KeySamplesSeen, out samples);
             c.TryGetInt32Array(KeyRngState, out rng);
-            uint[] state = new uint[4];
-            for (int i = 0; i < 4; i++)
-            {
-                state[i] = (uint)rng[i];
-            }
-
-            learner.StateRandom.SetState(state, 0);
+            int[] rounding;
+            c.TryGetInt32Array(KeyRoundingRngState, out rounding);
+            SetRandomWords(learner.StateRandom, rng);
+            SetRandomWords(learner.StateRoundingRandom, rounding);
             learner.RestoreCounters(samples, flips, inBatch, batchSign);
         }
     }

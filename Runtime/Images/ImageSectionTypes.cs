@@ -59,6 +59,9 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>s32 homeostasis values of the output neurons of weight layer <c>index</c> (thresholds, traces).</summary>
         public const int HomeostasisS32 = 0x0024;
 
+        /// <summary>Bias steps of the open mini-batch (Q8.24, s32), one section per weight layer (learner state).</summary>
+        public const int BiasPendingS32 = 0x0025;
+
         /// <summary>Learner counters as typed records (sample counts, random state ...).</summary>
         public const int LearnerCounters = 0x0030;
 
@@ -91,6 +94,7 @@ namespace EdgeLearn.Runtime.Images
                 case BopAccumulatorsS32:
                 case LatentWeightsS32:
                 case HomeostasisS32:
+                case BiasPendingS32:
                 case LearnerCounters:
                 case Metadata:
                     return true;
@@ -114,7 +118,7 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>True for section types that exist once per weight layer (index = layer).</summary>
         public static bool IsPerLayer(int type)
         {
-            return (type >= WeightsB1 && type <= WeightsS16) || type == BiasesS32 || (type >= BopAccumulatorsS8 && type <= HomeostasisS32);
+            return (type >= WeightsB1 && type <= WeightsS16) || type == BiasesS32 || (type >= BopAccumulatorsS8 && type <= BiasPendingS32);
         }
 
         /// <summary>Name of a type code as written in the format document, or "0x" and four hex digits when unknown.</summary>
@@ -146,6 +150,8 @@ namespace EdgeLearn.Runtime.Images
                     return "LATENT_WEIGHTS_S32";
                 case HomeostasisS32:
                     return "HOMEOSTASIS_S32";
+                case BiasPendingS32:
+                    return "BIAS_PENDING_S32";
                 case LearnerCounters:
                     return "LEARNER_COUNTERS";
                 case Metadata:

@@ -180,7 +180,7 @@ namespace EdgeLearn.Runtime.Images
         {
             if (!_measuring)
             {
-                throw new InvalidOperationException("CreateWriter is called on the measuring builder");
+                throw new InvalidOperationException("CreateWriter belongs to the measuring builder, not the writing one");
             }
 
             if (_current >= 0)
@@ -201,7 +201,7 @@ namespace EdgeLearn.Runtime.Images
         {
             if (_measuring)
             {
-                throw new InvalidOperationException("Finish is called on the writing builder");
+                throw new InvalidOperationException("Finish belongs to the writing builder; call CreateWriter first");
             }
 
             if (_current >= 0 || _written != _sections)

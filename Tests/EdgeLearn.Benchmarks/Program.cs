@@ -3,6 +3,7 @@
 //
 // Usage: EdgeLearn.Benchmarks [--quick] [BenchmarkDotNet options such as --filter *Sign*]
 //   --quick   in-process, 2 warm-up and 5 measured iterations of ~100 ms: a couple of minutes on 2 cores.
+//        EdgeLearn.Benchmarks --fuzz-images N [...]   model-image mutation fuzzing and power-cut sweep (ImageFuzzBenchmark)
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -20,6 +21,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == ImageFuzzBenchmark.Switch)
+        {
+            return ImageFuzzBenchmark.Run(args);
+        }
+
         bool quick = args.Contains("--quick");
         string[] rest = args.Where(a => a != "--quick").ToArray();
         IConfig config = DefaultConfig.Instance;
