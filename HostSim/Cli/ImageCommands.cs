@@ -301,7 +301,7 @@ public static class ImageCommands
                     throw new CommandLineUsageException($"--model {file} is {d} with {d.ClassCount} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
                 }
 
-                var engine = new EquilibriumPropagationInference(network, v.Model.Settings.FreeSteps, KernelSet.Reference);
+                var engine = new EquilibriumPropagationInference(network, v.Model.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
                 var x = new short[d.InputSize];
                 LabelledDataPart test = set.Test;
                 console.Info($"Evaluating {file} ({CSharpImageEmitter.Describe(v.Image!)}) on {test.Count:N0} test samples.");
