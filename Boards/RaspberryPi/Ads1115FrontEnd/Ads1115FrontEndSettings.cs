@@ -32,6 +32,9 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// <inheritdoc />
         public override int ChannelCount => (Addresses?.Length ?? 0) * (Inputs?.Length ?? 0);
 
+        /// <inheritdoc />
+        public override int ChipCount => Addresses?.Length ?? 0;
+
         /// <summary>The connection settings used to open chip <paramref name="chip"/> (the one place they are built).</summary>
         public I2cConnectionSettings CreateConnectionSettings(int chip)
         {

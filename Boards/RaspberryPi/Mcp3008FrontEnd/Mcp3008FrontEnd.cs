@@ -15,7 +15,6 @@ using System;
 using System.Collections.Generic;
 using System.Device.Gpio;
 using System.Device.Spi;
-using System.IO;
 using EdgeLearn.Runtime.Streaming;
 using Iot.Device.Adc;
 
@@ -27,7 +26,7 @@ namespace EdgeLearn.Boards.RaspberryPi
     /// rail-saturated frames and missing data-ready as <see cref="SensorStatus"/>.
     /// Disposes the SPI devices it is given (and the GPIO controller when told to).
     /// </summary>
-    public sealed class Mcp3008FrontEnd : ISensorFrameSource, IDisposable
+    public sealed class Mcp3008FrontEnd : SensorFrontEnd
     {
         /// <summary>Lowest code (a rail).</summary>
         public const int LowRail = 0;
@@ -36,11 +35,6 @@ namespace EdgeLearn.Boards.RaspberryPi
         public const int HighRail = 1023;
 
         private readonly Mcp3008[] _adcs;
-        private readonly int[] _chipOf;
-        private readonly int[] _inputOf;
-        private readonly DataReadyLine _line;
-        private readonly FrameHealthMonitor _health;
-        private bool _disposed;
 
         /// <summary>
         /// One MCP3008 on <paramref name="spiDevice"/>; <paramref name="settings"/> default to 8 channels and no
@@ -57,41 +51,14 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// only when <paramref name="shouldDispose"/> is true.
         /// </summary>
         public Mcp3008FrontEnd(IReadOnlyList<SpiDevice> spiDevices, Mcp3008FrontEndSettings settings, GpioController? gpioController = null, bool shouldDispose = true)
+            : base(CheckArguments(spiDevices, settings, "chip select", nameof(spiDevices)), gpioController, shouldDispose, LowRail, HighRail)
         {
-            ArgumentNullException.ThrowIfNull(spiDevices);
-            ArgumentNullException.ThrowIfNull(settings);
-            settings.Validate();
-            if (spiDevices.Count != settings.ChipSelectLines.Length)
-            {
-                throw new ArgumentException("need one SpiDevice per chip select (" + settings.ChipSelectLines.Length + "), got " + spiDevices.Count, nameof(spiDevices));
-            }
-
-            for (int i = 0; i < spiDevices.Count; i++)
-            {
-                if (spiDevices[i] == null)
-                {
-                    throw new ArgumentNullException(nameof(spiDevices), "spiDevices[" + i + "] is null");
-                }
-            }
-
             Settings = settings;
-            ChannelCount = settings.ChannelCount;
             _adcs = new Mcp3008[spiDevices.Count];
             for (int i = 0; i < _adcs.Length; i++)
             {
                 _adcs[i] = new Mcp3008(spiDevices[i]);
             }
-
-            _chipOf = new int[ChannelCount];
-            _inputOf = new int[ChannelCount];
-            for (int c = 0; c < ChannelCount; c++)
-            {
-                _chipOf[c] = c / Mcp3008FrontEndSettings.InputsPerChip;
-                _inputOf[c] = c % Mcp3008FrontEndSettings.InputsPerChip;
-            }
-
-            _line = new DataReadyLine(gpioController, settings.DataReadyPin, settings.TriggerPin, settings.DataReadyTimeout, shouldDispose);
-            _health = new FrameHealthMonitor(ChannelCount, settings.StuckFrameCount, settings.RailChannelThreshold, LowRail, HighRail);
         }
 
         /// <summary>
@@ -101,144 +68,43 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// </summary>
         public static Mcp3008FrontEnd Create(Mcp3008FrontEndSettings settings, Func<SpiConnectionSettings, SpiDevice>? openSpi = null, Func<GpioController>? openGpio = null)
         {
-            ArgumentNullException.ThrowIfNull(settings);
-            settings.Validate();
-            openSpi ??= SpiDevice.Create;
-            var opened = new List<SpiDevice>();
-            GpioController? gpio = null;
-            try
-            {
-                for (int i = 0; i < settings.ChipSelectLines.Length; i++)
-                {
-                    opened.Add(openSpi(settings.CreateConnectionSettings(i)));
-                }
-
-                if (settings.DataReadyPin >= 0 || settings.TriggerPin >= 0)
-                {
-                    gpio = openGpio != null ? openGpio() : new GpioController();
-                }
-
-                return new Mcp3008FrontEnd(opened, settings, gpio, shouldDispose: true);
-            }
-            catch
-            {
-                foreach (SpiDevice d in opened)
-                {
-                    d?.Dispose();
-                }
-
-                gpio?.Dispose();
-                throw;
-            }
+            Func<SpiConnectionSettings, SpiDevice> open = openSpi ?? SpiDevice.Create;
+            return CreateWithOpeners(
+                settings,
+                chip => open(settings.CreateConnectionSettings(chip)),
+                openGpio,
+                (devices, gpio) => new Mcp3008FrontEnd(devices, settings, gpio, shouldDispose: true));
         }
 
         /// <summary>The settings the front-end was built with (validated; do not change them).</summary>
         public Mcp3008FrontEndSettings Settings { get; }
 
         /// <inheritdoc />
-        public int ChannelCount { get; }
+        public override SensorCodeFormat CodeFormat => SensorCodeFormat.Unsigned10;
 
-        /// <inheritdoc />
-        public SensorCodeFormat CodeFormat => SensorCodeFormat.Unsigned10;
-
-        /// <summary>Frame reads so far, per status.</summary>
-        public SensorFrameCounters Counters { get; } = new SensorFrameCounters();
-
-        /// <inheritdoc />
-        public bool TryReadFrame(short[] codes, int offset, out SensorStatus status)
+        /// <summary>One 3-byte transfer: input channel % 8 of chip channel / 8.</summary>
+        protected override SensorStatus ReadChannelCode(int channel, out short code)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ArgumentNullException.ThrowIfNull(codes);
-            if (offset < 0 || offset > codes.Length - ChannelCount)
+            // The binding throws InvalidOperationException when the null bit is 1 (mapped to BusError).
+            int raw = _adcs[channel / Mcp3008FrontEndSettings.InputsPerChip].Read(channel % Mcp3008FrontEndSettings.InputsPerChip);
+            if (raw < LowRail || raw > HighRail)
             {
-                throw new ArgumentOutOfRangeException(nameof(offset), offset, "codes[" + offset + " .. +" + ChannelCount + ") exceeds length " + codes.Length);
+                // The binding masks to 10 bits; anything else is a broken binding, reported as a bus error.
+                code = 0;
+                return SensorStatus.BusError;
             }
 
-            if (!_line.WaitReady())
-            {
-                return Done(SensorStatus.NotReady, out status);
-            }
-
-            for (int c = 0; c < ChannelCount; c++)
-            {
-                SensorStatus s = ReadOne(c, out short code);
-                if (s != SensorStatus.Ok)
-                {
-                    return Done(s, out status);
-                }
-
-                codes[offset + c] = code;
-            }
-
-            SensorStatus health = _health.Check(codes, offset);
-            _line.Acknowledge();
-            return Done(health, out status);
+            code = (short)raw;
+            return SensorStatus.Ok;
         }
 
-        /// <summary>
-        /// Reads one channel's raw code without the frame checks or the data-ready line. Returns false (and
-        /// code 0) on a bus error.
-        /// </summary>
-        public bool TryReadChannel(int channel, out short code)
+        /// <summary>Disposes the bindings, and with them the SPI devices.</summary>
+        protected override void DisposeBindings()
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if ((uint)channel >= (uint)ChannelCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(channel), channel, "channel must be in 0.." + (ChannelCount - 1) + ", was " + channel);
-            }
-
-            return ReadOne(channel, out code) == SensorStatus.Ok;
-        }
-
-        /// <summary>Disposes the bindings (and with them the SPI devices) and the data-ready line.</summary>
-        public void Dispose()
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
             foreach (Mcp3008 adc in _adcs)
             {
                 adc.Dispose();
             }
-
-            _line.Dispose();
-        }
-
-        private SensorStatus ReadOne(int channel, out short code)
-        {
-            try
-            {
-                int raw = _adcs[_chipOf[channel]].Read(_inputOf[channel]);
-                if (raw < LowRail || raw > HighRail)
-                {
-                    // The binding masks to 10 bits; anything else is a broken binding, reported as a bus error.
-                    code = 0;
-                    return SensorStatus.BusError;
-                }
-
-                code = (short)raw;
-                return SensorStatus.Ok;
-            }
-            catch (ObjectDisposedException)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is IOException || e is InvalidOperationException || e is UnauthorizedAccessException)
-            {
-                // IOException: the SPI transfer failed; InvalidOperationException: the binding saw a null bit of 1.
-                code = 0;
-                return SensorStatus.BusError;
-            }
-        }
-
-        private bool Done(SensorStatus s, out SensorStatus status)
-        {
-            status = s;
-            Counters.Add(s);
-            return s == SensorStatus.Ok;
         }
     }
 }

@@ -31,6 +31,9 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// <inheritdoc />
         public override int ChannelCount => _channelCount;
 
+        /// <inheritdoc />
+        public override int ChipCount => ChipSelectLines?.Length ?? 0;
+
         /// <summary>SPI clock, Hz (MCP3008: at most 1.35 MHz at 2.7 V, 3.6 MHz at 5 V). Default 1 000 000.</summary>
         public int SpiClockFrequency { get; set; } = 1_000_000;
 

@@ -93,6 +93,17 @@ namespace EdgeLearn.Boards.RaspberryPi
                 return;
             }
 
+            ClosePins();
+        }
+
+        /// <summary>Closes the pins this object opened (if still open); never disposes the controller.</summary>
+        internal void ClosePins()
+        {
+            if (_gpio == null)
+            {
+                return;
+            }
+
             if (_readyPin >= 0 && _gpio.IsPinOpen(_readyPin))
             {
                 _gpio.ClosePin(_readyPin);

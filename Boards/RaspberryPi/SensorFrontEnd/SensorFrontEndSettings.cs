@@ -31,6 +31,9 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// <summary>Number of channels per frame these settings describe.</summary>
         public abstract int ChannelCount { get; }
 
+        /// <summary>Number of ADC chips (one bus device each) these settings describe.</summary>
+        public abstract int ChipCount { get; }
+
         /// <summary>Throws <see cref="ArgumentException"/> (or a subclass) naming the first bad setting and its value.</summary>
         public virtual void Validate()
         {
