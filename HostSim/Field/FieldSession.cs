@@ -6,7 +6,8 @@
 //                                        labelled frames a full checkpoint is committed to the A/B file store
 // Open() builds everything from a FieldConfig and resumes from the newest committed checkpoint (learner,
 // normaliser, totals, and under --simulate the scene position). Run() loops until the token is cancelled
-// (Ctrl+C, SIGTERM), stream.max_frames reads were made or the scene ends, then commits a final checkpoint.
+// (Ctrl+C, SIGTERM), stream.max_frames reads were made or the scene ends, then learns the frames still queued
+// and commits a final checkpoint.
 //
 // Pacing: with sensor.frame_rate_hz = 0 the loop reads one frame per learning step. With a rate, it reads
 // every frame that fell due (by the wall clock) while it was learning, before the next step: when learning is
@@ -316,6 +317,7 @@ public sealed class FieldSession : IDisposable
         long readsAtAllocStart = 0;
         FieldStopReason reason = FieldStopReason.Cancelled;
         long sessionStartReads = sessionReads;
+        long missedAtStart = missed;
         double lastFps = 0;
         double lastSps = 0;
         while (!token.IsCancellationRequested)
@@ -330,10 +332,10 @@ public sealed class FieldSession : IDisposable
             if (rate > 0)
             {
                 double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                long due = (long)(elapsed * rate) + 1 - (sessionReads - sessionStartReads) - missed;
+                long due = (long)(elapsed * rate) + 1 - (sessionReads - sessionStartReads) - (missed - missedAtStart);
                 if (due <= 0 && Field.Queued == 0)
                 {
-                    double wait = ((sessionReads - sessionStartReads + missed) / rate) - elapsed;
+                    double wait = ((sessionReads - sessionStartReads + missed - missedAtStart) / rate) - elapsed;
                     if (wait > 0.0005)
                     {
                         Thread.Sleep(TimeSpan.FromSeconds(Math.Min(wait, 0.05)));
@@ -394,6 +396,11 @@ public sealed class FieldSession : IDisposable
         double allocated = sessionReads > readsAtAllocStart && readsAtAllocStart > 0
             ? (GC.GetAllocatedBytesForCurrentThread() - allocStart) / (double)(sessionReads - readsAtAllocStart)
             : double.NaN;
+        // Learn what was read: the queue holds at most stream.queue frames (nothing while paused by a fault).
+        while (Field.LearnNext(out int _))
+        {
+        }
+
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Learner.EndBatch();
         if (Field.FramesProcessed > 0)
