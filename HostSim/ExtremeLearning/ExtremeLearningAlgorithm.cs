@@ -27,6 +27,7 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
     private Option<long> pixelPower = null!;
     private Option<int?> rateShift = null!;
     private Option<string> kernels = null!;
+    private Option<bool> shuffleTones = null!;
 
     /// <inheritdoc />
     public string Name => "elm";
@@ -54,6 +55,10 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
                 }
             });
             return o;
+        });
+        shuffleTones = AlgorithmRegistry.GetOrAddOption(command, "--elm-shuffle-tones", () => new Option<bool>("--elm-shuffle-tones")
+        {
+            Description = "elm: give the pixels their tones in a fixed random order instead of row by row, so each MTJ's frequency window covers scattered pixels",
         });
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () =>
         {
@@ -108,7 +113,10 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
         int[] trainLabels = Labels(data.Train.Labels);
         int[] testLabels = Labels(data.Test.Labels);
         int dim = data.Dimension;
-        RfImageScene TrainScene(int epoch) => new(data.Train.Inputs, data.Train.Count, dim, trainLabels, data.ClassCount, sceneSettings, unchecked(options.Seed + (uint)epoch));
+        bool shuffle = parseResult.GetValue(shuffleTones);
+        byte[] trainPixels = shuffle ? Permute(data.Train.Inputs, data.Train.Count, dim, options.Seed) : data.Train.Inputs;
+        byte[] testPixels = shuffle ? Permute(data.Test.Inputs, data.Test.Count, dim, options.Seed) : data.Test.Inputs;
+        RfImageScene TrainScene(int epoch) => new(trainPixels, data.Train.Count, dim, trainLabels, data.ClassCount, sceneSettings, unchecked(options.Seed + (uint)epoch));
         var testSettings = new RfImageSceneSettings
         {
             MaxPixelPowerPicowatts = sceneSettings.MaxPixelPowerPicowatts,
@@ -117,7 +125,7 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
             Shuffle = false,
             Epochs = 1,
         };
-        var testScene = new RfImageScene(data.Test.Inputs, data.Test.Count, dim, testLabels, data.ClassCount, testSettings, unchecked(options.Seed + 100_000u));
+        var testScene = new RfImageScene(testPixels, data.Test.Count, dim, testLabels, data.ClassCount, testSettings, unchecked(options.Seed + 100_000u));
         var grid = new long[dim];
         for (int j = 0; j < dim; j++)
         {
@@ -135,7 +143,7 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
             Oracle = options.Oracle,
             Kernels = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best,
         };
-        console.Info($"elm {dim}-{h}-{data.ClassCount}: RF-encoded {data.Name} ({dim} tones, white = {sceneSettings.MaxPixelPowerPicowatts} pW, noise {sceneSettings.PowerNoisePpm} ppm + {sceneSettings.AdditiveNoisePicowatts} pW) -> {h} MTJ channels x {settings.ChainLength} spin diodes -> {h} STNO neurons -> MCP3008 x{(h + 7) / 8} (simulated SPI, real binding) -> fixed-point readout; beside: {h} random features (float64) -> the same readout");
+        console.Info($"elm {dim}-{h}-{data.ClassCount}: RF-encoded {data.Name} ({dim} tones{(shuffle ? " in a shuffled pixel order" : " in pixel order")}, white = {sceneSettings.MaxPixelPowerPicowatts} pW, noise {sceneSettings.PowerNoisePpm} ppm + {sceneSettings.AdditiveNoisePicowatts} pW) -> {h} MTJ channels x {settings.ChainLength} spin diodes -> {h} STNO neurons -> MCP3008 x{(h + 7) / 8} (simulated SPI, real binding) -> fixed-point readout; beside: {h} random features (float64) -> the same readout");
         long next = 0;
         ExtremeLearningResult r = ExtremeLearningExperiment.Run(
             epoch => TrainScene(epoch),
@@ -191,6 +199,7 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
         report.AddExtra("pixel_power_pw", sceneSettings.MaxPixelPowerPicowatts);
         report.AddExtra("power_noise_ppm", sceneSettings.PowerNoisePpm);
         report.AddExtra("additive_noise_pw", sceneSettings.AdditiveNoisePicowatts);
+        report.AddExtra("shuffled_tones", shuffle);
         report.AddExtra("kernels", settings.Kernels.Name);
         if (options.ReportPath is not null)
         {
@@ -199,6 +208,36 @@ public sealed class ExtremeLearningAlgorithm : ITrainingAlgorithm
         }
 
         return ExitCodes.Success;
+    }
+
+    // Every image's pixels in one fixed random order (Fisher-Yates from (seed, PermutationStream)): pixel perm[j]
+    // drives tone j. The software layer's random projection does not care; the MTJ windows then see scattered pixels.
+    private static byte[] Permute(byte[] pixels, int count, int dim, uint seed)
+    {
+        var perm = new int[dim];
+        for (int j = 0; j < dim; j++)
+        {
+            perm[j] = j;
+        }
+
+        Xoshiro128 rng = DeviceStreams.Create(seed, RandomFeatureLayer.ProjectionStream + 1, 0);
+        for (int j = dim - 1; j > 0; j--)
+        {
+            int k = (int)rng.NextBelow((uint)(j + 1));
+            (perm[j], perm[k]) = (perm[k], perm[j]);
+        }
+
+        var result = new byte[(long)count * dim];
+        for (int i = 0; i < count; i++)
+        {
+            int at = i * dim;
+            for (int j = 0; j < dim; j++)
+            {
+                result[at + j] = pixels[at + perm[j]];
+            }
+        }
+
+        return result;
     }
 
     private static int[] Labels(byte[] labels)

@@ -143,6 +143,7 @@ public sealed class FieldSession : IDisposable
     private readonly SimulatedFaults? faults;
     private long sessionReads;
     private long missed;
+    private long processedAtCommit = -1;
 
     private FieldSession(FieldConfig config, bool simulated, ISensorFrameSource source, IDisposable? sourceOwner, RfSensorRig? rig, ILabelSource labels,
         IBlockStore store, FileBlockStore? fileStore, Action<string>? warn)
@@ -173,6 +174,7 @@ public sealed class FieldSession : IDisposable
         }
 
         Field = new FieldLearner(source, Learner, Normalizer, config.Stream.Queue, config.Checkpoint.EverySamples, Checkpoints);
+        Checkpoints.Committed += (_, _) => processedAtCommit = Field.FramesProcessed;
         if (rig != null)
         {
             faults = new SimulatedFaults(rig.Board, config.Simulation);
@@ -403,7 +405,7 @@ public sealed class FieldSession : IDisposable
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Learner.EndBatch();
-        if (Field.FramesProcessed > 0)
+        if (Field.FramesProcessed > 0 && Field.FramesProcessed != processedAtCommit)
         {
             // Everything this session learned or normalised since the last periodic checkpoint.
             Checkpoints.WriteCheckpoint(Field.SamplesLearned);

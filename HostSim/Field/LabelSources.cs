@@ -4,7 +4,7 @@
 //
 //   FileLabelSource        a small text file holding the class currently presented, e.g. written by an operator
 //                          or another program: `echo 3 > labels.txt` (label 3 from now on), `echo - > labels.txt`
-//                          (no label). Re-read at most every poll interval, and only when its time stamp changed.
+//                          (no label). Re-read at most every poll interval.
 //   GpioButtonLabelSource  one push button per class on GPIO inputs (class k = pin k of the list); while exactly
 //                          one button is held, frames are labelled with its class; none or several held = no label.
 using System;
@@ -42,7 +42,6 @@ public sealed class FileLabelSource : ILabelSource
     private readonly long pollTicks;
     private readonly Action<string>? warn;
     private long lastPoll = long.MinValue;
-    private DateTime lastWrite = DateTime.MinValue;
     private int current = -1;
     private string? lastProblem;
 
@@ -70,29 +69,15 @@ public sealed class FileLabelSource : ILabelSource
             return current;
         }
 
+        // Re-read the whole (tiny) file every poll: file time stamps are too coarse to tell two quick writes apart.
         lastPoll = now;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                current = -1;
-                lastWrite = DateTime.MinValue;
-                return current;
-            }
-
-            if (info.LastWriteTimeUtc == lastWrite)
-            {
-                return current;
-            }
-
-            lastWrite = info.LastWriteTimeUtc;
-            current = Parse(File.ReadAllText(path));
+            current = File.Exists(path) ? Parse(File.ReadAllText(path)) : -1;
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {
-            // Being rewritten right now, or not readable: keep the previous label until the next poll.
-            lastWrite = DateTime.MinValue;
+            // Being replaced right now, or not readable: keep the previous label until the next poll.
         }
 
         return current;
