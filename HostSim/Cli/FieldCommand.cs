@@ -118,7 +118,7 @@ public static class FieldCommand
             };
             console.Result($"field: {why} after {f.Seconds:F1} s; {f.SessionReads} frame reads this session ({result.FramesPerSecond:F0} frames/s, {result.StepsPerSecond:F0} learning steps/s on one core)");
             console.Result($"totals: {f.Totals.SamplesLearned} samples learned, prequential accuracy {f.Totals.Accuracy:P2} (last {Runtime.Streaming.FieldLearner.RecentWindow} this session: {f.RecentAccuracy:P2}), dropped {f.Totals.FramesDropped}, faulty {f.Totals.FaultyFrames}, recoveries {f.Totals.Recoveries}");
-            console.Result($"checkpoint: sequence {f.CheckpointSequence} ({session.Checkpoints.CommitCount} committed this session, {session.Checkpoints.FailureCount} failed)");
+            console.Result($"checkpoint: sequence {f.CheckpointSequence} ({session.Checkpoints.CommitCount} committed this session{(session.Checkpoints.CommitCount > 0 ? $", {session.Checkpoints.LastImageBytes} bytes each, last took {1000 * session.Checkpoints.LastCommitSeconds:F1} ms" : "")}, {session.Checkpoints.FailureCount} failed)");
             if (reportPath != null)
             {
                 WriteReport(reportPath, config, simulate, session, result);
@@ -152,9 +152,14 @@ public static class FieldCommand
         run.TrainSamples = session.Field.SamplesLearned;
         run.TrainSeconds = f.Seconds;
         run.TrainSamplesPerSecond = result.StepsPerSecond;
+        if (!double.IsNaN(result.AllocatedBytesPerStep))
+        {
+            run.AllocatedBytesPerTrainStep = result.AllocatedBytesPerStep;
+        }
+
         if (!double.IsNaN(result.AllocatedBytesPerFrame))
         {
-            run.AllocatedBytesPerTrainStep = result.AllocatedBytesPerFrame;
+            run.AddExtra("allocated_bytes_per_frame", result.AllocatedBytesPerFrame);
         }
 
         run.MemoryBytes = new MemoryBytesReport(plan.Persistent, plan.LearnerState, plan.Scratch + session.Field.ScratchBytes);
@@ -166,6 +171,12 @@ public static class FieldCommand
         run.AddExtra("faulty_frames", f.Totals.FaultyFrames);
         run.AddExtra("recoveries", f.Totals.Recoveries);
         run.AddExtra("checkpoint_sequence", f.CheckpointSequence);
+        if (session.Checkpoints.CommitCount > 0)
+        {
+            run.AddExtra("checkpoint_image_bytes", session.Checkpoints.LastImageBytes);
+            run.AddExtra("checkpoint_commit_seconds", session.Checkpoints.LastCommitSeconds);
+        }
+
         run.AddExtra("resumed_from_sequence", session.RestoredSequence);
         run.AddExtra("adc", config.Sensor.Adc == FieldAdc.Mcp3008 ? "mcp3008" : "ads1115");
         run.AddExtra("simulated", simulate);

@@ -238,7 +238,10 @@ public sealed class FieldCheckpointWriter : ICheckpointWriter
     /// <summary>Totals held by the newest checkpoint committed by this writer, or null.</summary>
     public FieldTotals? LastCommitted { get; private set; }
 
-    /// <summary>Seconds the newest commit took.</summary>
+    /// <summary>Bytes of the newest committed image.</summary>
+    public int LastImageBytes { get; private set; }
+
+    /// <summary>Seconds the newest commit took (image, erase, write and both flushes).</summary>
     public double LastCommitSeconds { get; private set; }
 
     /// <inheritdoc />
@@ -250,7 +253,9 @@ public sealed class FieldCheckpointWriter : ICheckpointWriter
         uint sequence;
         try
         {
-            sequence = EquilibriumPropagationCheckpoint.Save(store, learner, records);
+            byte[] image = EquilibriumPropagationImage.WriteFull(learner, records);
+            sequence = store.Commit(image, 0, image.Length);
+            LastImageBytes = image.Length;
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {

@@ -126,8 +126,14 @@ public sealed record FieldRunResult
     /// <summary>Learning steps per second over the whole run.</summary>
     public double StepsPerSecond { get; init; }
 
-    /// <summary>Bytes allocated by the loop per frame in steady state (after the first 100 reads, checkpoints included).</summary>
+    /// <summary>
+    /// Bytes allocated per frame read by the whole loop in steady state (after the first 100 reads): sensor read
+    /// (bindings and buses; under --simulate also the simulator), learning step and checkpoints.
+    /// </summary>
     public double AllocatedBytesPerFrame { get; init; }
+
+    /// <summary>Bytes allocated per learning step alone (normalise, learn or predict; checkpoints included), steady state.</summary>
+    public double AllocatedBytesPerStep { get; init; }
 }
 
 /// <summary>A field run: sensor, learner, normaliser, checkpoints and label source, built from a configuration.</summary>
@@ -317,6 +323,8 @@ public sealed class FieldSession : IDisposable
         long lastSteps = Field.FramesProcessed;
         long allocStart = 0;
         long readsAtAllocStart = 0;
+        long stepAllocated = 0;
+        long stepsMeasured = 0;
         FieldStopReason reason = FieldStopReason.Cancelled;
         long sessionStartReads = sessionReads;
         long missedAtStart = missed;
@@ -375,8 +383,15 @@ public sealed class FieldSession : IDisposable
                 break;
             }
 
-            Field.LearnNext(out int _);
-            if (sessionReads - sessionStartReads == 100)
+            long beforeStep = GC.GetAllocatedBytesForCurrentThread();
+            bool stepped = Field.LearnNext(out int _);
+            if (readsAtAllocStart > 0 && stepped)
+            {
+                stepAllocated += GC.GetAllocatedBytesForCurrentThread() - beforeStep;
+                stepsMeasured++;
+            }
+
+            if (readsAtAllocStart == 0 && sessionReads - sessionStartReads >= 100)
             {
                 allocStart = GC.GetAllocatedBytesForCurrentThread();
                 readsAtAllocStart = sessionReads;
@@ -418,6 +433,7 @@ public sealed class FieldSession : IDisposable
             FramesPerSecond = seconds > 0 ? (sessionReads - sessionStartReads) / seconds : 0,
             StepsPerSecond = seconds > 0 ? Field.FramesProcessed / seconds : 0,
             AllocatedBytesPerFrame = allocated,
+            AllocatedBytesPerStep = stepsMeasured > 0 ? stepAllocated / (double)stepsMeasured : double.NaN,
         };
     }
 
