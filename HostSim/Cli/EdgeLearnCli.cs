@@ -35,6 +35,7 @@ public static class EdgeLearnCli
         root.Add(TrainCommand.Create(registry));
         root.Add(DataSetsCommand.Create());
         root.Add(DemoCommand.Create());
+        root.Add(FieldCommand.Create());
         ImageCommands.AddTo(root);
         return root;
     }
