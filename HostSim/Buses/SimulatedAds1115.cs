@@ -37,6 +37,7 @@ namespace EdgeLearn.HostSim.Buses
         /// <summary>Config register value after reset.</summary>
         public const ushort ConfigResetValue = 0x8583;
 
+        private string? _deviceName;
         private static readonly int[] SamplesPerSecond = { 8, 16, 32, 64, 128, 250, 475, 860 };
 
         private readonly I2cConnectionSettings _settings;
@@ -182,13 +183,16 @@ namespace EdgeLearn.HostSim.Buses
             base.Dispose(disposing);
         }
 
+        // Named once: building the name on every transfer allocated a string per frame.
+        private string DeviceName => _deviceName ??= "ADS1115 (I2C " + _settings.BusId + ", 0x" + _settings.DeviceAddress.ToString("X2", System.Globalization.CultureInfo.InvariantCulture) + ")";
+
         /// <summary>Starts a transaction: time passes on the wire, faults fire, finished conversions land.</summary>
         private void Begin(long bits)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _transactions++;
             _clock.Advance(SimulatedClock.BitsToNanoseconds(bits, _busClockHz));
-            Faults.ThrowIfTransferFails("ADS1115 (I2C " + _settings.BusId + ", 0x" + _settings.DeviceAddress.ToString("X2", System.Globalization.CultureInfo.InvariantCulture) + ")");
+            Faults.ThrowIfTransferFails(DeviceName);
             Update();
         }
 

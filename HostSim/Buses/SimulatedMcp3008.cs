@@ -41,6 +41,7 @@ namespace EdgeLearn.HostSim.Buses
         /// <summary>Highest SPI clock the MCP3008 accepts (5 V supply), Hz.</summary>
         public const int MaxClockHz = 3_600_000;
 
+        private string? _deviceName;
         private readonly SpiConnectionSettings _settings;
         private readonly AnalogPinWiring _pins;
         private readonly SimulatedClock _clock;
@@ -171,13 +172,16 @@ namespace EdgeLearn.HostSim.Buses
             base.Dispose(disposing);
         }
 
+        // Named once: building the name on every transfer allocated a string per frame.
+        private string DeviceName => _deviceName ??= "MCP3008 (SPI " + _settings.BusId + "." + _settings.ChipSelectLine + ")";
+
         /// <summary>One chip-select frame: decode DIN bit by bit, drive DOUT, convert once if a command completed.</summary>
         private void Frame(ReadOnlySpan<byte> write, Span<byte> read)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _transfers++;
             _clock.Advance(SimulatedClock.BitsToNanoseconds(8L * write.Length, _settings.ClockFrequency));
-            Faults.ThrowIfTransferFails("MCP3008 (SPI " + _settings.BusId + "." + _settings.ChipSelectLine + ")");
+            Faults.ThrowIfTransferFails(DeviceName);
 
             bool lsbFirst = _settings.DataFlow == DataFlow.LsbFirst;
             int totalBits = 8 * write.Length;
