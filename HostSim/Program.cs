@@ -19,6 +19,7 @@ public static class Program
         var registry = new AlgorithmRegistry();
         registry.Register(new Training.EquilibriumPropagationAlgorithm());
         registry.Register(new ExtremeLearning.ExtremeLearningAlgorithm());
+        registry.Register(new Training.SelfDefinedTargetsAlgorithm());
         return registry;
     }
 }

@@ -54,6 +54,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private int _inBatch;
         private uint _sampleDither;
         private int _batchSign = 1;
+        private bool _pending;
 
         /// <summary>
         /// Creates a learner for <paramref name="network"/> (already initialised or loaded) with validated
@@ -254,23 +255,62 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
 
         /// <summary>
         /// Trains on one sample towards an arbitrary Q0.15 target of n_L values (self-defined targets use this).
-        /// Returns the free-phase prediction.
+        /// Returns the free-phase prediction. Equal to <see cref="BeginSample"/> then <see cref="CompleteSample"/>.
         /// </summary>
         public int TrainTowards(short[] x, int offset, short[] target, int targetOffset)
         {
+            int prediction = BeginSample(x, offset);
+            CompleteSample(target, targetOffset);
+            return prediction;
+        }
+
+        /// <summary>
+        /// First half of a training step, for targets that depend on the network's own response (self-defined
+        /// targets): runs the free phase of x (n_0 Q0.15 values from <paramref name="offset"/>; referenced until
+        /// <see cref="CompleteSample"/>), leaves its output state in <see cref="FreeOutputState"/> and returns the
+        /// free-phase prediction. Changes no parameter and no learner state; <see cref="Predict"/> cancels it.
+        /// </summary>
+        public int BeginSample(short[] x, int offset)
+        {
+            EquilibriumPropagationRelaxation r = _relaxation;
+            r.SetInput(x, offset);
+            r.Reset();
+            r.Relax(_settings.FreeSteps, 0, _target, 0);
+            int prediction = r.PredictClass();
+            r.SaveStates(_free);
+            r.FreezeNudgeReference();
+            _pending = true;
+            return prediction;
+        }
+
+        /// <summary>
+        /// Internal state of the output layer at the end of the last <see cref="BeginSample"/> (n_L Q0.15 values;
+        /// equal to the output for multi-bit activations). Valid until the next BeginSample.
+        /// </summary>
+        public short[] FreeOutputState
+        {
+            get { return _free[_layers]; }
+        }
+
+        /// <summary>
+        /// Second half of a training step: the nudged phase(s) of the sample given to <see cref="BeginSample"/>
+        /// towards <paramref name="target"/> (n_L Q0.15 values), the EP estimate accumulated, and the mini-batch
+        /// applied when it is full. Throws <see cref="InvalidOperationException"/> without a pending sample.
+        /// </summary>
+        public void CompleteSample(short[] target, int targetOffset)
+        {
+            if (!_pending)
+            {
+                throw new InvalidOperationException("CompleteSample needs a sample started by BeginSample (and no Predict in between)");
+            }
+
+            _pending = false;
             if (_inBatch == 0 && _settings.Nudging == NudgingMode.RandomSign)
             {
                 _batchSign = _signs.NextBit() ? 1 : -1;
             }
 
             EquilibriumPropagationRelaxation r = _relaxation;
-            r.SetInput(x, offset);
-            r.Reset();
-            r.Relax(_settings.FreeSteps, 0, target, targetOffset);
-            int prediction = r.PredictClass();
-            r.SaveStates(_free);
-            r.FreezeNudgeReference();
-
             if (_settings.Nudging == NudgingMode.Symmetric)
             {
                 r.Relax(_settings.NudgedSteps, _betaQ12, target, targetOffset);
@@ -302,8 +342,6 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             {
                 EndBatch();
             }
-
-            return prediction;
         }
 
         /// <inheritdoc />
@@ -365,6 +403,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// <inheritdoc />
         public int Predict(short[] x, int offset)
         {
+            _pending = false;
             _relaxation.SetInput(x, offset);
             _relaxation.Reset();
             _relaxation.Relax(_settings.FreeSteps, 0, _target, 0);

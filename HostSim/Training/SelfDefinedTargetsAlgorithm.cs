@@ -1,0 +1,577 @@
+// SelfDefinedTargetsAlgorithm: `edgelearn train --algo sdt`, self-defined targets (ALGORITHMS.md section 4).
+//
+// A learner that trains towards any target (the single-layer fixed-point delta rule, or binary-weight / s8
+// Equilibrium Propagation) is driven by k-WTA over its own output minus homeostasis: unsupervised with
+// --labels 0, semi-supervised with --labels N (the class-balanced labelled subset gives label targets, the rest
+// self-defined ones). The run reports, each measured in the same process:
+//   - the untrained control (the initial random network under the same evaluation),
+//   - the fixed-point result: direct association labelled with the training part (unsupervised) or class groups
+//     (semi-supervised), per epoch,
+//   - an optional linear probe (--probe-epochs) on the frozen outputs, trained and the untrained,
+//   - the labelled-only baseline (semi-supervised: same network and schedule without the unlabelled samples),
+//   - the float64 oracle of the same configuration (--oracle).
+// Stream mode (--stream): batch 1, streaming homeostasis (running average, optional leak, no reset), one
+// continuous stream of --epochs shuffled passes.
+using System;
+using System.CommandLine;
+using System.Globalization;
+using EdgeLearn.HostSim.Cli;
+using EdgeLearn.HostSim.Data;
+using EdgeLearn.HostSim.Oracles;
+using EdgeLearn.HostSim.Reporting;
+using EdgeLearn.Kernels;
+using EdgeLearn.Kernels.Host;
+using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
+using EdgeLearn.Runtime.Models;
+
+namespace EdgeLearn.HostSim.Training;
+
+/// <summary>The <c>sdt</c> training algorithm.</summary>
+public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
+{
+    /// <summary>Default output width of an unsupervised layer (the paper's 784-2000).</summary>
+    public const int DefaultUnsupervisedOutputs = 2000;
+
+    /// <summary>Default mini-batch (the paper's 16).</summary>
+    public const int DefaultBatch = 16;
+
+    /// <summary>Default delta-rule learning rate (weights and biases).</summary>
+    public const double DefaultDeltaLearningRate = 0.03;
+
+    private Option<int> labels = null!;
+    private Option<int?> winners = null!;
+    private Option<string> rule = null!;
+    private Option<double> homeostasis = null!;
+    private Option<double> homeostasisEta = null!;
+    private Option<int> homeostasisLeak = null!;
+    private Option<string?> homeostasisReset = null!;
+    private Option<double> smoothing = null!;
+    private Option<bool> stream = null!;
+    private Option<int> probeEpochs = null!;
+    private Option<int> preEpochs = null!;
+
+    // Shared with bep (same names and types; whoever registers first creates them).
+    private Option<string> weights = null!;
+    private Option<string> activations = null!;
+    private Option<int> freeSteps = null!;
+    private Option<int> nudgedSteps = null!;
+    private Option<double> beta = null!;
+    private Option<string> nudging = null!;
+    private Option<string> nudgePlacement = null!;
+    private Option<int> accumulatorBits = null!;
+    private Option<string> gamma = null!;
+    private Option<string> tau = null!;
+    private Option<string> biasLr = null!;
+    private Option<string> lr = null!;
+    private Option<int?> neuronsPerClass = null!;
+    private Option<string> kernels = null!;
+
+    /// <inheritdoc />
+    public string Name => "sdt";
+
+    /// <inheritdoc />
+    public string Description => "self-defined targets: k-WTA with homeostasis makes the delta rule or binary EP unsupervised (--labels 0) or semi-supervised";
+
+    /// <inheritdoc />
+    public void AddOptions(Command command)
+    {
+        var e = new EquilibriumPropagationSettings();
+        labels = AlgorithmRegistry.GetOrAddOption(command, "--labels", () => IntOption("--labels", 0, "sdt: labelled training samples, class-balanced (0 = fully unsupervised)", 0, int.MaxValue));
+        winners = AlgorithmRegistry.GetOrAddOption(command, "--winners", () =>
+        {
+            var o = new Option<int?>("--winners") { Description = "sdt: winners k of the k-WTA (default 5 unsupervised, 1 semi-supervised)" };
+            o.Validators.Add(r => OptionChecks.AtLeast(r, "--winners", 1));
+            return o;
+        });
+        rule = AlgorithmRegistry.GetOrAddOption(command, "--rule", () => Choice("--rule", "delta", "sdt: learner driven by the targets: delta (single layer, no relaxation) or ep (binary EP, see --weights)", "delta", "ep"));
+        homeostasis = AlgorithmRegistry.GetOrAddOption(command, "--homeostasis", () => DoubleOption("--homeostasis", 0.3, "sdt: homeostasis rate gamma_H in [0, 16)"));
+        homeostasisEta = AlgorithmRegistry.GetOrAddOption(command, "--homeostasis-eta", () => DoubleOption("--homeostasis-eta", 0.1, "sdt: running-average rate eta of streaming homeostasis, (0, 1]"));
+        homeostasisLeak = AlgorithmRegistry.GetOrAddOption(command, "--homeostasis-leak", () => IntOption("--homeostasis-leak", 0, "sdt: leak H -= H 2^-S after every homeostasis update (0 = none)", 0, 30));
+        homeostasisReset = AlgorithmRegistry.GetOrAddOption(command, "--homeostasis-reset", () =>
+        {
+            var o = new Option<string?>("--homeostasis-reset") { Description = "sdt: reset H every epoch (default with mini-batches, as the paper) or never (default and only choice with --stream)" };
+            o.AcceptOnlyFromAmong("epoch", "never");
+            return o;
+        });
+        smoothing = AlgorithmRegistry.GetOrAddOption(command, "--smoothing", () => DoubleOption("--smoothing", 0.3, "sdt: target smoothing s in [0, 1): d = (1 - s) d + s k / N"));
+        stream = AlgorithmRegistry.GetOrAddOption(command, "--stream", () => new Option<bool>("--stream") { Description = "sdt: learn from a stream: batch 1, streaming homeostasis, no epoch boundaries (--epochs passes)" });
+        probeEpochs = AlgorithmRegistry.GetOrAddOption(command, "--probe-epochs", () => IntOption("--probe-epochs", 0, "sdt: epochs of a linear probe on the frozen outputs, trained and untrained (0 = none)", 0, 1000));
+        preEpochs = AlgorithmRegistry.GetOrAddOption(command, "--pre-epochs", () => IntOption("--pre-epochs", 10, "sdt: supervised pre-training epochs on the labelled subset (semi-supervised)", 0, 100000));
+
+        weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));
+        activations = AlgorithmRegistry.GetOrAddOption(command, "--activations", () => Choice("--activations", "multi", "activations: multi (Q0.15 hard sigmoid, bin-W) or binary (bin-W-N)", "multi", "binary"));
+        freeSteps = AlgorithmRegistry.GetOrAddOption(command, "--free-steps", () => IntOption("--free-steps", e.FreeSteps, "free-phase relaxation steps T", 1, 10000));
+        nudgedSteps = AlgorithmRegistry.GetOrAddOption(command, "--nudged-steps", () => IntOption("--nudged-steps", e.NudgedSteps, "nudged-phase relaxation steps K", 1, 10000));
+        beta = AlgorithmRegistry.GetOrAddOption(command, "--beta", () => new Option<double>("--beta") { Description = "nudging strength beta", DefaultValueFactory = _ => double.NaN });
+        nudging = AlgorithmRegistry.GetOrAddOption(command, "--nudging", () => Choice("--nudging", "symmetric", "symmetric (+beta and -beta) or random-sign (one phase, sign drawn per batch)", "symmetric", "random-sign"));
+        nudgePlacement = AlgorithmRegistry.GetOrAddOption(command, "--nudge-placement", () => Choice("--nudge-placement", "outside", "output nudge outside the hard sigmoid (binary EP) or inside (Laborieux; matches BPTT)", "outside", "inside"));
+        accumulatorBits = AlgorithmRegistry.GetOrAddOption(command, "--accumulator-bits", () =>
+        {
+            var o = new Option<int>("--accumulator-bits") { Description = "BOP accumulator width: 8, 16 or 32", DefaultValueFactory = _ => e.AccumulatorBits };
+            o.AcceptOnlyFromAmong("8", "16", "32");
+            return o;
+        });
+        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => ListOption("--gamma", e.Gamma, "BOP adaptivity per weight layer (comma list; the last value repeats)"));
+        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => ListOption("--tau", e.Tau, "BOP flip threshold per weight layer (comma list)"));
+        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => ListOption("--bias-lr", e.BiasLearningRate, "bias learning rate per weight layer (comma list)"));
+        lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => ListOption("--lr", e.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
+        neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G" });
+        kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
+    }
+
+    /// <inheritdoc />
+    public int Run(TrainOptions options, ParseResult parseResult, IRunConsole console)
+    {
+        LabelledDataSet data = options.LoadData(console);
+        var c = Configure(options, parseResult, data);
+        KernelSet kernelSet = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best;
+        if (options.OutputPath is not null)
+        {
+            console.Warn("sdt does not write model images yet; --out is ignored.");
+        }
+
+        short[] trainX = SupervisedTrainingLoop.ToQ15(data.Train.Inputs);
+        short[] testX = SupervisedTrainingLoop.ToQ15(data.Test.Inputs);
+        int[]? labelled = c.Labels > 0 ? SelfDefinedTargetsSchedule.ChooseLabelled(data, c.Labels, options.Seed) : null;
+        var plan = new SelfDefinedTargetsPlan
+        {
+            Epochs = options.Epochs,
+            Stream = c.Stream,
+            ResetEachEpoch = c.ResetEachEpoch,
+            Seed = options.Seed,
+            PreEpochs = c.PreEpochs,
+            Labelled = labelled,
+            NeuronsPerClass = c.Group,
+            MeasureAllocation = true,
+        };
+
+        var built = Build(c, data, trainX, testX, kernelSet);
+        MemoryPlan memory = built.Subject.Trainer.Memory;
+        console.Info($"sdt {c.Description} rule {c.Rule} ({c.WeightsName} weights), k={c.Targets.Winners}, smoothing {c.Targets.Smoothing.ToString(CultureInfo.InvariantCulture)}, homeostasis {(c.Stream ? "streaming" : "mini-batch")} gamma_H {c.Targets.EffectiveHomeostasisRate.ToString("G4", CultureInfo.InvariantCulture)}{(c.Stream ? $" eta {c.Targets.EffectiveAverageRate.ToString("G4", CultureInfo.InvariantCulture)}" : "")}{(c.Targets.LeakShift > 0 ? $" leak 2^-{c.Targets.LeakShift}" : "")}, reset {(c.ResetEachEpoch ? "every epoch" : "never")}, batch {c.Batch}, labels {c.Labels}, kernels {kernelSet.Name}");
+        console.Info($"memory plan: persistent {memory.Persistent} B, learner state {memory.LearnerState} B, scratch {memory.Scratch} B, total {memory.Total} B");
+
+        // The untrained control: the same evaluation on the initial network.
+        string evaluation = labelled is null ? "direct association" : "class groups";
+        double control = labelled is null
+            ? SelfDefinedTargetsSchedule.DirectAssociationAccuracy(built.Subject, data, out _, out _)
+            : SelfDefinedTargetsSchedule.GroupAccuracy(built.Subject, data, c.Group, out _);
+        int probes = parseResult.GetValue(probeEpochs);
+        double? controlProbe = probes > 0 ? SelfDefinedTargetsProbe.Run(built.Subject, data, probes, options.Seed, kernelSet) : null;
+        console.Result($"untrained control: {evaluation} {control:P2}{(controlProbe is double cp ? $", linear probe {cp:P2}" : "")}");
+
+        SelfDefinedTargetsRunResult result = SelfDefinedTargetsSchedule.Run("training the fixed-point learner", console, built.Subject, data, plan);
+        double? probe = probes > 0 ? SelfDefinedTargetsProbe.Run(built.Subject, data, probes, options.Seed, kernelSet) : null;
+        long flips = built.Ep?.Flips ?? 0;
+        console.Result($"fixed point: {evaluation} test accuracy {result.TestAccuracy:P2} ({data.Name}, {data.Train.Count} train / {data.Test.Count} test, {options.Epochs} {(c.Stream ? "stream pass(es)" : labelled is null ? "epoch(s)" : "round(s)")}, seed {options.Seed}), {result.TrainSamplesPerSecond:F0} samples/s{(built.Ep is null ? "" : $", {flips} flips")}{(labelled is null ? $", {result.AssignedNeurons} of {built.Subject.OutputSize} neurons assigned" : "")}{(probe is double p ? $"; linear probe {p:P2}" : "")}");
+
+        RunReport report = options.StartReport(data);
+        report.Arch = c.Description.ToString();
+        report.Weights = c.WeightsName;
+        report.Activations = c.Ep?.ActivationFormat == ActivationFormat.Binary ? "binary" : "q0.15";
+        report.TestAccuracy = result.TestAccuracy;
+        report.TrainSeconds = result.TrainSeconds;
+        report.TrainSamplesPerSecond = result.TrainSamplesPerSecond;
+        report.InferMicrosecondsPerSample = result.InferMicrosecondsPerSample;
+        report.AllocatedBytesPerTrainStep = result.AllocatedBytesPerTrainStep;
+        report.MemoryBytes = new MemoryBytesReport(memory.Persistent, memory.LearnerState, memory.Scratch);
+        report.AddExtra("rule", c.Rule);
+        report.AddExtra("evaluation", labelled is null ? "direct_association" : "class_groups");
+        report.AddExtra("labels", c.Labels);
+        report.AddExtra("winners", c.Targets.Winners);
+        report.AddExtra("smoothing", c.Targets.Smoothing);
+        report.AddExtra("homeostasis_mode", c.Stream ? "streaming" : "mini-batch");
+        report.AddExtra("homeostasis_rate", c.Targets.EffectiveHomeostasisRate);
+        if (c.Stream)
+        {
+            report.AddExtra("homeostasis_eta", c.Targets.EffectiveAverageRate);
+        }
+
+        report.AddExtra("homeostasis_leak_shift", c.Targets.LeakShift);
+        report.AddExtra("homeostasis_reset", c.ResetEachEpoch ? "epoch" : "never");
+        report.AddExtra("stream", c.Stream);
+        report.AddExtra("batch", c.Batch);
+        report.AddExtra("kernels", kernelSet.Name);
+        report.AddExtra("trained_samples", result.TrainedSamples);
+        report.AddExtra("test_accuracy_by_epoch", ToJsonArray(result.TestAccuracyByEpoch));
+        report.AddExtra("control_test_accuracy", control);
+        if (labelled is null)
+        {
+            report.AddExtra("assigned_neurons", result.AssignedNeurons);
+        }
+        else
+        {
+            report.AddExtra("pre_epochs", c.Stream ? 0 : c.PreEpochs);
+            report.AddExtra("neurons_per_class", c.Group);
+        }
+
+        if (probe is double trainedProbe && controlProbe is double untrainedProbe)
+        {
+            report.AddExtra("probe_epochs", probes);
+            report.AddExtra("probe_test_accuracy", trainedProbe);
+            report.AddExtra("control_probe_test_accuracy", untrainedProbe);
+        }
+
+        if (c.Delta is not null)
+        {
+            report.AddExtra("learning_rate", c.Delta.EffectiveLearningRate);
+            report.AddExtra("bias_learning_rate", c.Delta.EffectiveBiasLearningRate);
+        }
+
+        if (c.Ep is not null)
+        {
+            report.AddExtra("accumulator_bits", c.Ep.AccumulatorBits);
+            report.AddExtra("nudging", c.Ep.Nudging == NudgingMode.Symmetric ? "symmetric" : "random-sign");
+            report.AddExtra("free_steps", c.Ep.FreeSteps);
+            report.AddExtra("nudged_steps", c.Ep.NudgedSteps);
+            report.AddExtra("beta", c.Ep.Beta);
+            report.AddExtra("flips", flips);
+        }
+
+        if (labelled is not null)
+        {
+            var baselineBuilt = Build(c, data, trainX, testX, kernelSet);
+            SelfDefinedTargetsRunResult baseline = SelfDefinedTargetsSchedule.Run("labelled-only baseline (same network and schedule, no unlabelled samples)", console, baselineBuilt.Subject, data, CopyPlan(plan, withoutUnlabelled: true));
+            report.AddExtra("baseline_test_accuracy", baseline.TestAccuracy);
+            report.AddExtra("baseline_test_accuracy_by_epoch", ToJsonArray(baseline.TestAccuracyByEpoch));
+            console.Result($"labelled-only baseline: {evaluation} test accuracy {baseline.TestAccuracy:P2} ({c.Labels} labels)");
+        }
+
+        if (options.Oracle)
+        {
+            ISelfDefinedTargetsSubject oracle = BuildOracle(c, built, data);
+            SelfDefinedTargetsRunResult o = SelfDefinedTargetsSchedule.Run("training the float64 oracle (same initial weights, inputs and order)", console, oracle, data, CopyPlan(plan, withoutUnlabelled: false));
+            report.Oracle = new OracleReport { TestAccuracy = o.TestAccuracy, TrainSeconds = o.TrainSeconds };
+            report.AddExtra("oracle_test_accuracy_by_epoch", ToJsonArray(o.TestAccuracyByEpoch));
+            report.AddExtra("oracle_train_samples_per_second", o.TrainSamplesPerSecond);
+            console.Result($"float64 oracle: {evaluation} test accuracy {o.TestAccuracy:P2}, {o.TrainSamplesPerSecond:F0} samples/s; gap {100 * (result.TestAccuracy - o.TestAccuracy):+0.00;-0.00} points");
+        }
+
+        if (options.ReportPath is not null)
+        {
+            RunReportWriter.WriteFile(report, options.ReportPath);
+            console.Info($"report written to {options.ReportPath}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static SelfDefinedTargetsPlan CopyPlan(SelfDefinedTargetsPlan p, bool withoutUnlabelled) => new()
+    {
+        Epochs = p.Epochs,
+        Stream = p.Stream,
+        ResetEachEpoch = p.ResetEachEpoch,
+        Seed = p.Seed,
+        PreEpochs = p.PreEpochs,
+        Labelled = p.Labelled,
+        NeuronsPerClass = p.NeuronsPerClass,
+        WithoutUnlabelled = withoutUnlabelled,
+        MeasureAllocation = false,
+    };
+
+    private Configuration Configure(TrainOptions options, ParseResult parseResult, LabelledDataSet data)
+    {
+        int labelCount = parseResult.GetValue(labels);
+        bool semi = labelCount > 0;
+        bool isStream = parseResult.GetValue(stream);
+        string ruleName = parseResult.GetValue(rule)!;
+        bool ep = ruleName == "ep";
+        int batch = isStream ? 1 : options.Batch ?? DefaultBatch;
+        if (isStream && options.Batch is int b && b != 1)
+        {
+            throw new CommandLineUsageException($"--stream learns one sample at a time; --batch {b} contradicts it (leave --batch out or give 1)");
+        }
+
+        string? reset = parseResult.GetValue(homeostasisReset);
+        if (isStream && reset == "epoch")
+        {
+            throw new CommandLineUsageException("--stream has no epochs to reset the homeostasis at; use --homeostasis-leak to forget old imbalances");
+        }
+
+        if (!ep && Explicit(parseResult, weights))
+        {
+            throw new CommandLineUsageException("--weights applies to --rule ep; the delta rule keeps s16 weights with a Q8.24 latent copy");
+        }
+
+        if (!ep && parseResult.GetValue(activations) == "binary")
+        {
+            throw new CommandLineUsageException("--activations binary applies to --rule ep only");
+        }
+
+        int group = parseResult.GetValue(neuronsPerClass) ?? 1;
+        if (group < 1 || group > 1000)
+        {
+            throw new CommandLineUsageException($"--neurons-per-class must be in [1, 1000], got {group}");
+        }
+
+        int outputs = semi ? data.ClassCount * group : DefaultUnsupervisedOutputs;
+        int[] sizes = options.Architecture?.ToArray() ?? (ep && semi ? new[] { data.Dimension, 256, outputs } : new[] { data.Dimension, outputs });
+        if (sizes[0] != data.Dimension)
+        {
+            throw new CommandLineUsageException($"--arch {options.Architecture}: input width {sizes[0]} does not match {data.Name}, which has {data.Dimension} inputs per sample");
+        }
+
+        if (!ep && sizes.Length != 2)
+        {
+            throw new CommandLineUsageException($"--arch {options.Architecture}: the delta rule has a single layer (input-output, e.g. {data.Dimension}-2000); use --rule ep for hidden layers");
+        }
+
+        if (semi && sizes[^1] != data.ClassCount * group)
+        {
+            throw new CommandLineUsageException($"--arch {options.Architecture}: semi-supervised learning needs {data.ClassCount} classes x {group} neuron(s) per class = {data.ClassCount * group} outputs");
+        }
+
+        var targets = new SelfDefinedTargetSettings
+        {
+            Winners = parseResult.GetValue(winners) ?? (semi ? 1 : 5),
+            Smoothing = parseResult.GetValue(smoothing),
+            HomeostasisRate = parseResult.GetValue(homeostasis),
+            Mode = isStream ? HomeostasisMode.Streaming : HomeostasisMode.MiniBatch,
+            BatchSize = batch,
+            AverageRate = parseResult.GetValue(homeostasisEta),
+            LeakShift = parseResult.GetValue(homeostasisLeak),
+        };
+        try
+        {
+            targets.Validate(sizes[^1]);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CommandLineUsageException(e.Message);
+        }
+
+        var c = new Configuration
+        {
+            Rule = ruleName,
+            Description = new NetworkDescription(sizes, semi ? group : 1),
+            Targets = targets,
+            Labels = labelCount,
+            Group = semi ? group : 1,
+            Batch = batch,
+            Stream = isStream,
+            ResetEachEpoch = !isStream && (reset ?? "epoch") == "epoch",
+            PreEpochs = parseResult.GetValue(preEpochs),
+            Seed = options.Seed,
+        };
+        if (ep)
+        {
+            c.Ep = ReadEpSettings(options, parseResult, batch);
+            c.WeightsName = EquilibriumPropagationAlgorithm.Format(c.Ep.WeightFormat);
+            if (options.Oracle && c.Ep.ActivationFormat == ActivationFormat.Binary)
+            {
+                throw new CommandLineUsageException("--oracle supports multi-bit activations with --rule ep (the oracle's bin-W-N nudge differs)");
+            }
+        }
+        else
+        {
+            c.Delta = new DeltaRuleSettings
+            {
+                BatchSize = batch,
+                LearningRate = Explicit(parseResult, lr) ? ParseList(parseResult.GetValue(lr)!, "--lr")[0] : DefaultDeltaLearningRate,
+                BiasLearningRate = Explicit(parseResult, biasLr) ? ParseList(parseResult.GetValue(biasLr)!, "--bias-lr")[0] : DefaultDeltaLearningRate,
+                Seed = options.Seed,
+            };
+            c.WeightsName = "s16";
+            Validate(c.Delta.Validate);
+        }
+
+        return c;
+    }
+
+    private EquilibriumPropagationSettings ReadEpSettings(TrainOptions options, ParseResult parseResult, int batch)
+    {
+        bool binary = parseResult.GetValue(activations) == "binary";
+        var s = new EquilibriumPropagationSettings
+        {
+            WeightFormat = parseResult.GetValue(weights) == "s8" ? WeightFormat.S8 : WeightFormat.B1,
+            ActivationFormat = binary ? ActivationFormat.Binary : ActivationFormat.MultiBit,
+            FreeSteps = parseResult.GetValue(freeSteps),
+            NudgedSteps = parseResult.GetValue(nudgedSteps),
+            Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric,
+            NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho,
+            AccumulatorBits = parseResult.GetValue(accumulatorBits),
+            Gamma = ParseList(parseResult.GetValue(gamma)!, "--gamma"),
+            Tau = ParseList(parseResult.GetValue(tau)!, "--tau"),
+            BiasLearningRate = ParseList(parseResult.GetValue(biasLr)!, "--bias-lr"),
+            LearningRate = ParseList(parseResult.GetValue(lr)!, "--lr"),
+            BatchSize = batch,
+            Seed = options.Seed,
+        };
+        double b = parseResult.GetValue(beta);
+        s.Beta = double.IsNaN(b) ? (binary ? 1.0 : s.Beta) : b;
+        Validate(s.Validate);
+        return s;
+    }
+
+    // The fixed-point learner, its provider and trainer for a configuration (the initial network depends only on the seed).
+    private static Built Build(Configuration c, LabelledDataSet data, short[] trainX, short[] testX, KernelSet kernelSet)
+    {
+        ITargetLearner learner;
+        EquilibriumPropagationLearner? epLearner = null;
+        EquilibriumPropagationInitialState? initial = null;
+        if (c.Ep is not null)
+        {
+            var network = new EquilibriumPropagationNetwork(c.Description, c.Ep.WeightFormat, c.Ep.ActivationFormat);
+            network.Initialize(c.Seed);
+            initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
+            epLearner = new EquilibriumPropagationLearner(network, c.Ep, kernelSet);
+            learner = new EquilibriumPropagationTargetLearner(epLearner);
+        }
+        else
+        {
+            learner = new DeltaRuleLearner(c.Description.InputSize, c.Description.OutputSize, c.Delta!, kernelSet);
+        }
+
+        var selfDefined = new SelfDefinedTargetProvider(c.Description.OutputSize, c.Targets);
+        ITargetProvider provider = c.Labels > 0
+            ? new SemiSupervisedTargetProvider(new SupervisedTargetProvider(c.Description.OutputSize, c.Group, c.Targets.Smoothing), selfDefined)
+            : selfDefined;
+        var trainer = new SelfDefinedTargetsTrainer(learner, provider);
+        return new Built(new FixedPointSelfDefinedTargetsSubject(trainer, selfDefined, data, trainX, testX), epLearner, initial, learner as DeltaRuleLearner);
+    }
+
+    // The float64 oracle of the configuration, from the initial state of a freshly built fixed-point learner.
+    private static ISelfDefinedTargetsSubject BuildOracle(Configuration c, Built fresh, LabelledDataSet data)
+    {
+        ITargetLearnerOracle learner;
+        if (c.Ep is not null)
+        {
+            EquilibriumPropagationOracle ep = EquilibriumPropagationOracleBridge.Create(c.Description, c.Ep, fresh.Initial!);
+            learner = new EquilibriumPropagationTargetOracle(ep, c.Batch, new Xoshiro128(c.Seed, EquilibriumPropagationLearner.SignStream));
+        }
+        else
+        {
+            // The fixed-point run trained `fresh`'s learner; rebuild the initial layer from the seed for the oracle.
+            var initial = new DeltaRuleLearner(c.Description.InputSize, c.Description.OutputSize, c.Delta!, KernelSet.Reference);
+            learner = DeltaOracle(initial, c.Delta!);
+        }
+
+        var rule = new SelfDefinedTargetRuleOracle(OracleTargets(c.Targets, c.Description.OutputSize, c.Group));
+        return new OracleSelfDefinedTargetsSubject(new SelfDefinedTargetsOracle(learner, rule), data);
+    }
+
+    /// <summary>The float64 delta rule equivalent to a freshly initialised fixed-point one (latent weights, effective rates).</summary>
+    public static DeltaRuleOracle DeltaOracle(DeltaRuleLearner initial, DeltaRuleSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(settings);
+        double unit = 1 << DeltaRuleLearner.LatentFractionBits;
+        var w = Array.ConvertAll(initial.LatentWeights, v => v / unit);
+        var b = Array.ConvertAll(initial.Biases, v => v / unit);
+        return new DeltaRuleOracle(initial.InputSize, initial.OutputSize, w, b, settings.EffectiveLearningRate, settings.EffectiveBiasLearningRate, settings.BatchSize);
+    }
+
+    /// <summary>Oracle target options equivalent to fixed-point settings (rates as the integers apply them).</summary>
+    public static SdtOracleTargetOptions OracleTargets(SelfDefinedTargetSettings s, int outputs, int neuronsPerClass)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new SdtOracleTargetOptions
+        {
+            Outputs = outputs,
+            Winners = s.Winners,
+            NeuronsPerClass = neuronsPerClass,
+            Smoothing = s.Smoothing,
+            HomeostasisRate = s.EffectiveHomeostasisRate,
+            Mode = s.Mode == HomeostasisMode.Streaming ? SdtOracleHomeostasisMode.Streaming : SdtOracleHomeostasisMode.MiniBatch,
+            BatchSize = s.BatchSize,
+            AverageRate = s.EffectiveAverageRate,
+            LeakShift = s.LeakShift,
+        };
+    }
+
+    private static void Validate(Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CommandLineUsageException(e.Message);
+        }
+    }
+
+    private static bool Explicit<T>(ParseResult parseResult, Option<T> option) => parseResult.GetResult(option) is { Implicit: false };
+
+    private static System.Text.Json.Nodes.JsonArray ToJsonArray(double[] values)
+    {
+        var array = new System.Text.Json.Nodes.JsonArray();
+        foreach (double v in values)
+        {
+            array.Add(Math.Round(v, 6));
+        }
+
+        return array;
+    }
+
+    private static double[] ParseList(string text, string name)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+            {
+                throw new CommandLineUsageException($"{name}: '{parts[i]}' is not a number (expected a comma list such as 1e-4,1e-5)");
+            }
+        }
+
+        return values;
+    }
+
+    private static Option<string> Choice(string name, string fallback, string description, params string[] allowed)
+    {
+        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        o.AcceptOnlyFromAmong(allowed);
+        return o;
+    }
+
+    private static Option<int> IntOption(string name, int fallback, string description, int min, int max)
+    {
+        var o = new Option<int>(name) { Description = $"{description} (default {fallback})", DefaultValueFactory = _ => fallback };
+        o.Validators.Add(r => OptionChecks.InRange(r, name, min, max));
+        return o;
+    }
+
+    private static Option<double> DoubleOption(string name, double fallback, string description)
+    {
+        return new Option<double>(name) { Description = $"{description} (default {fallback.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => fallback };
+    }
+
+    private static Option<string> ListOption(string name, double[] fallback, string description)
+    {
+        string text = string.Join(",", Array.ConvertAll(fallback, v => v.ToString("R", CultureInfo.InvariantCulture)));
+        return new Option<string>(name) { Description = $"{description} (default {text})", DefaultValueFactory = _ => text };
+    }
+
+    private sealed class Configuration
+    {
+        public string Rule { get; init; } = "delta";
+
+        public required NetworkDescription Description { get; init; }
+
+        public required SelfDefinedTargetSettings Targets { get; init; }
+
+        public int Labels { get; init; }
+
+        public int Group { get; init; } = 1;
+
+        public int Batch { get; init; }
+
+        public bool Stream { get; init; }
+
+        public bool ResetEachEpoch { get; init; }
+
+        public int PreEpochs { get; init; }
+
+        public uint Seed { get; init; }
+
+        public EquilibriumPropagationSettings? Ep { get; set; }
+
+        public DeltaRuleSettings? Delta { get; set; }
+
+        public string WeightsName { get; set; } = "s16";
+    }
+
+    private sealed record Built(FixedPointSelfDefinedTargetsSubject Subject, EquilibriumPropagationLearner? Ep, EquilibriumPropagationInitialState? Initial, DeltaRuleLearner? Delta);
+}
