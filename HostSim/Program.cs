@@ -18,6 +18,7 @@ public static class Program
     {
         var registry = new AlgorithmRegistry();
         registry.Register(new Training.EquilibriumPropagationAlgorithm());
+        registry.Register(new Training.SelfContrastiveForwardForwardAlgorithm());
         return registry;
     }
 }

@@ -8,7 +8,7 @@
 //   gates      gate+ = sigma(th1 - G+) - lambda,  gate- = sigma(G- - th2)         (LookupTables.LogisticQ15, Q0.15)
 //   update     H+_j = gate+ relu(z+_j), H-_j = gate- relu(z-_j) (Q.39, exact), narrowed to s16 with one block exponent e;
 //              M += H+ s+^T - H- s-^T  (contrastive outer-product kernel, shift 49 - e - FM; rows with H+ = H- = 0 skipped)
-//              MB += c_b (H+ - H-) rounded to units 2^-FM
+//              MB += H+ - H- rounded to units 2^-FM (the bias factor c_b enters the SGD rate)
 //   per batch  Signum: W += step sign(M), b += step sign(MB); SGD: latent += M lr 2/(N B) (multiplier and shift), W = latent >> 16
 //              then the momentum leak M <- M - (M >> k)
 // See SelfContrastiveForwardForwardSettings for the formats and derivations. Deterministic for a seed; nothing is
@@ -343,7 +343,6 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
             }
 
             LastBlockExponent = e;
-            int biasFactor = SelfContrastiveForwardForwardNetwork.BiasFactor(t);
             int biasShift = ProductBits - _fm;
             for (int j = 0; j < rows; j++)
             {
@@ -351,7 +350,7 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                 long hn = zNeg[j] > 0 ? (long)gateNeg * zNeg[j] : 0;
                 _hPos[j] = (short)FixedPoint.RoundingShiftRight(hp, e);
                 _hNeg[j] = (short)FixedPoint.RoundingShiftRight(hn, e);
-                long biasStep = FixedPoint.RoundingShiftRight((hp - hn) * biasFactor, biasShift);
+                long biasStep = FixedPoint.RoundingShiftRight(hp - hn, biasShift);
                 _biasAcc[j] = FixedPoint.SaturateToS32(_biasAcc[j] + biasStep);
             }
 
