@@ -169,6 +169,34 @@ public sealed class SelfContrastiveForwardForwardOracle
     /// <summary>A copy of the momentum buffer of the training layer (n_{T+1} x n_T).</summary>
     public double[] GetMomentum() => _m[.._w[_layer].Length];
 
+    /// <summary>A copy of the bias momentum of the training layer (n_{T+1}).</summary>
+    public double[] GetBiasMomentum() => _mb[.._n[_layer + 1]];
+
+    /// <summary>
+    /// Overwrites the training layer's weights, biases and momentum buffers (for step-by-step comparisons that start
+    /// every step from the fixed-point learner's state). Arrays are copied; lengths must match the layer.
+    /// </summary>
+    public void SetTrainingState(double[] weights, double[] biases, double[] momentum, double[] biasMomentum)
+    {
+        int t = _layer;
+        if (weights.Length != _w[t].Length || biases.Length != _b[t].Length || momentum.Length != _w[t].Length || biasMomentum.Length != _b[t].Length)
+        {
+            throw new ArgumentException($"Layer {t} needs {_w[t].Length} weights and momenta and {_b[t].Length} biases and bias momenta.", nameof(weights));
+        }
+
+        Array.Copy(weights, _w[t], weights.Length);
+        Array.Copy(biases, _b[t], biases.Length);
+        Array.Copy(momentum, _m, momentum.Length);
+        Array.Copy(biasMomentum, _mb, biasMomentum.Length);
+    }
+
+    /// <summary>Standardised (summed) input s of layer <paramref name="layer"/> for the pair [h1 | h2] (a copy).</summary>
+    public double[] InputOf(double[] h1, double[] h2, int layer)
+    {
+        _pos.Run(this, h1, h2, layer);
+        return (double[])_pos.S[layer].Clone();
+    }
+
     /// <summary>One sample: positive pair [v1 | v2], negative pair [v1 | v3] (n_0 values each).</summary>
     public void TrainPair(double[] v1, double[] v2, double[] v3)
     {

@@ -193,6 +193,24 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
             }
         }
 
+        /// <summary>Momentum accumulator i of the training layer (raw integer, units 2^-FM).</summary>
+        public int Accumulator(int index)
+        {
+            return _acc16 != null ? _acc16[index] : _acc32[index];
+        }
+
+        /// <summary>Bias momentum accumulator j of the training layer (raw integer, units 2^-FM).</summary>
+        public int BiasAccumulator(int index)
+        {
+            return _biasAcc[index];
+        }
+
+        /// <summary>Q.30 latent weight i of the training layer (SGD only; 0 otherwise).</summary>
+        public int Latent(int index)
+        {
+            return _latent != null ? _latent[index] : 0;
+        }
+
         /// <summary>Clears the goodness statistics.</summary>
         public void ResetStatistics()
         {

@@ -117,7 +117,7 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
             CheckPerLayer(Threshold1, nameof(Threshold1), -1000, 1000);
             CheckPerLayer(Threshold2, nameof(Threshold2), -1000, 1000);
             CheckPerLayer(Lambda, nameof(Lambda), 0, 1);
-            CheckPerLayer(LearningRate, nameof(LearningRate), 1e-12, 1);
+            CheckPerLayer(LearningRate, nameof(LearningRate), 1e-12, 1000);
             if (Optimizer != ContrastiveOptimizer.Signum && Optimizer != ContrastiveOptimizer.SgdMomentum)
             {
                 throw new ArgumentOutOfRangeException(nameof(Optimizer), "unknown optimizer " + (int)Optimizer);
