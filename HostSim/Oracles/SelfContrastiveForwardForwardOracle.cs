@@ -10,7 +10,8 @@
 //   W_l    n_{l+1} x n_l row-major;  b_l  n_{l+1}
 //   B      mini-batch size
 // Forward of a pair [h1 | h2] (each n_0 values in [0, 1]):
-//   layer 0:   standardise the 2 n_0 values together (population std), s_0 = u1 + u2, z_0 = W_0 s_0 + 2 b_0
+//   layer 0:   standardise the 2 n_0 values together (population std), or each half on its own (StandardizeHalves),
+//              s_0 = u1 + u2, z_0 = W_0 s_0 + 2 b_0
 //   layer l>0: a_l = relu(z_{l-1} - mean z_{l-1}), s_l = standardise(a_l), z_l = W_l s_l + b_l
 //   G_l = mean_j relu(z_l,j)^2;  features of layer l: standardise(relu(z_l - mean z_l))
 // Update of the training layer T per sample (positive [v1 | v2], negative [v1 | v3]):
@@ -60,6 +61,9 @@ public sealed record ScffOracleOptions
 
     /// <summary>Mini-batch size B.</summary>
     public required int BatchSize { get; init; }
+
+    /// <summary>Standardise each half of a pair on its own (the authors' pre-standardisation) instead of the concatenation.</summary>
+    public bool StandardizeHalves { get; init; }
 }
 
 /// <summary>Float64 reference of SCFF. Deterministic; not thread-safe.</summary>
@@ -461,7 +465,16 @@ public sealed class SelfContrastiveForwardForwardOracle
             int n0 = o._n[0];
             Array.Copy(h1, 0, _pair, 0, n0);
             Array.Copy(h2, 0, _pair, n0, n0);
-            Standardize(_pair, 2 * n0, _pair, 0);
+            if (o._options.StandardizeHalves)
+            {
+                Standardize(h1, n0, _pair, 0);
+                Standardize(h2, n0, _pair, n0);
+            }
+            else
+            {
+                Standardize(_pair, 2 * n0, _pair, 0);
+            }
+
             for (int i = 0; i < n0; i++)
             {
                 S[0][i] = _pair[i] + _pair[n0 + i];

@@ -46,6 +46,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
     private Option<double> labelsFraction = null!;
     private Option<string> readoutLayers = null!;
     private Option<string> kernels = null!;
+    private Option<string> pairStandardization = null!;
 
     /// <inheritdoc />
     public string Name => "scff";
@@ -73,9 +74,10 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         viewShift = AlgorithmRegistry.GetOrAddOption(command, "--view-shift", () => IntOption("--view-shift", d.ViewShift, "scff: largest random shift of a view (pixels, or samples of a frame)", 0, 64));
         layerEpochs = AlgorithmRegistry.GetOrAddOption(command, "--layer-epochs", () => new Option<string?>("--layer-epochs") { Description = "scff: unsupervised epochs per layer, comma list (default: --epochs for every layer)" });
         readoutEpochs = AlgorithmRegistry.GetOrAddOption(command, "--readout-epochs", () => IntOption("--readout-epochs", 10, "scff: readout epochs over the labelled samples", 1, 1000));
-        readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 1/3 and 2/3 of the readout epochs (default 2^-10)", DefaultValueFactory = _ => 1.0 / 1024 });
+        readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 20, 35, 50, 60, 70, 80, 90 % of the readout epochs (default 2^-6)", DefaultValueFactory = _ => 1.0 / 64 });
         labelsFraction = AlgorithmRegistry.GetOrAddOption(command, "--labels-fraction", () => new Option<double>("--labels-fraction") { Description = "scff: fraction of the training labels the readout may use, in (0, 1] (default 1)", DefaultValueFactory = _ => 1.0 });
         readoutLayers = AlgorithmRegistry.GetOrAddOption(command, "--readout-layers", () => Choice("--readout-layers", "all", "scff: readout on the features of all layers (concatenated) or of the last", "all", "last"));
+        pairStandardization = AlgorithmRegistry.GetOrAddOption(command, "--pair-standardization", () => Choice("--pair-standardization", "joint", "scff: standardise a pair's concatenation (joint) or each view on its own first (halves, the authors' pre-standardisation)", "joint", "halves"));
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
     }
 
@@ -196,6 +198,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         report.AddExtra("batch", settings.BatchSize);
         report.AddExtra("ring", settings.RingSize);
         report.AddExtra("view_shift", settings.ViewShift);
+        report.AddExtra("pair_standardization", settings.StandardizeHalves ? "halves" : "joint");
         report.AddExtra("kernels", kernelSet.Name);
         report.AddExtra("scff_train_seconds", Math.Round(stats.Seconds, 3));
         report.AddExtra("readout_train_seconds", Math.Round(trained.TrainSeconds, 3));
@@ -395,6 +398,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
             AccumulatorBits = bits == 0 ? (sgd ? 32 : 16) : bits,
             RingSize = parseResult.GetValue(ring),
             ViewShift = parseResult.GetValue(viewShift),
+            StandardizeHalves = parseResult.GetValue(pairStandardization) == "halves",
             Seed = options.Seed,
         };
         if (options.Batch is int batch)

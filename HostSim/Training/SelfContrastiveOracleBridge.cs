@@ -71,6 +71,7 @@ public static class SelfContrastiveOracleBridge
             Optimizer = signum ? ScffOracleOptimizer.Signum : ScffOracleOptimizer.SgdMomentum,
             Momentum = settings.EffectiveMomentum,
             BatchSize = settings.BatchSize,
+            StandardizeHalves = settings.StandardizeHalves,
         };
     }
 

@@ -3,8 +3,9 @@
 //
 // Labelled subset: the first ceil(fraction N) indices of a Fisher-Yates permutation of the training part drawn
 // from Xoshiro128(seed, LabelStream); the readout never sees the other labels. Per readout epoch the subset is
-// shuffled with Xoshiro128(seed, ReadoutOrderStream). Schedule: epoch e of R uses the rate 2^-(p0 + floor(3 e / R)),
-// i.e. the rate halves at one third and at two thirds of the epochs. Features are computed once per sample and
+// shuffled with Xoshiro128(seed, ReadoutOrderStream). Schedule (the authors' readout schedule, in powers of two): the
+// rate 2^-p0 halves at 20, 35, 50, 60, 70, 80 and 90 % of the readout epochs, so the last epochs average out the noise
+// of the one-sample steps. Features are computed once per sample and
 // cached (they are deterministic: no views at readout time), which is a host convenience: a device computes them
 // on the fly with the same integers.
 using System;
@@ -64,8 +65,27 @@ public static class SelfContrastiveReadoutTrainer
         return order[..Math.Min(k, trainCount)];
     }
 
-    /// <summary>Rate shift of epoch <paramref name="epoch"/> of <paramref name="epochs"/> from the base shift.</summary>
-    public static int ShiftForEpoch(int baseShift, int epoch, int epochs) => baseShift + 3 * epoch / epochs;
+    /// <summary>Fractions of the readout epochs at which the rate halves (the authors' readout schedule).</summary>
+    public static readonly double[] HalvingFractions = { 0.2, 0.35, 0.5, 0.6, 0.7, 0.8, 0.9 };
+
+    /// <summary>
+    /// Rate shift of epoch <paramref name="epoch"/> (0-based) of <paramref name="epochs"/>: the base shift plus one for
+    /// every halving point floor(fraction E) at or before the epoch.
+    /// </summary>
+    public static int ShiftForEpoch(int baseShift, int epoch, int epochs)
+    {
+        int shift = baseShift;
+        foreach (double f in HalvingFractions)
+        {
+            int at = (int)(f * epochs);
+            if (at > 0 && epoch >= at)
+            {
+                shift++;
+            }
+        }
+
+        return shift;
+    }
 
     /// <summary>
     /// Generic loop: <paramref name="computeTrain"/>(k) caches the features of labelled sample k (index into

@@ -79,8 +79,8 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
             _kernels = kernels;
             NetworkDescription d = network.Description;
             _pairs = new SelfContrastivePairSource(d.InputSize, imageWidth, settings.RingSize, settings.ViewShift, settings.Seed);
-            _positive = new SelfContrastiveForwardPass(network, kernels);
-            _negative = new SelfContrastiveForwardPass(network, kernels);
+            _positive = new SelfContrastiveForwardPass(network, kernels, settings.StandardizeHalves);
+            _negative = new SelfContrastiveForwardPass(network, kernels, settings.StandardizeHalves);
             int maxWeights = 0;
             int maxRows = 0;
             for (int l = 0; l < d.WeightLayerCount; l++)

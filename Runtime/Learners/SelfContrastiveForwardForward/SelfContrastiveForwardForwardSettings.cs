@@ -102,6 +102,12 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
         /// <summary>Largest random shift of a view, in pixels (images) or samples (frames); 0 = identical views.</summary>
         public int ViewShift { get; set; }
 
+        /// <summary>
+        /// Standardise each half of a pair on its own before the pair (the authors' pre-standardisation of every view)
+        /// instead of the concatenation only; the pair (x, x) of the readout is the same either way.
+        /// </summary>
+        public bool StandardizeHalves { get; set; }
+
         /// <summary>Seed of initialisation, views and negatives.</summary>
         public uint Seed { get; set; }
 

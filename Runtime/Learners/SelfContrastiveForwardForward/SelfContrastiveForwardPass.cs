@@ -1,6 +1,8 @@
 // SelfContrastiveForwardPass: one forward pass of an SCFF network on a pair, layer by layer, in fixed point.
 //
-// Layer 0:      s_0 = u1 + u2, the two halves of the pair standardised together (NormalizationKernels), Q.10
+// Layer 0:      s_0 = u1 + u2, the two halves of the pair standardised together (NormalizationKernels), Q.10;
+//               or, with standardised halves (the authors' pre-standardisation of every view), each half on its own
+//               (then the joint standardisation of ALGORITHMS.md is the identity) and s_0 = u(h1) + u(h2), saturated
 //               z_0 = W_0 s_0 + 2 b_0                                                   Q.24 (= W u1 + W u2 + 2 b)
 // Layer l > 0:  a_l = relu(z_{l-1} - mean z_{l-1}) with a block exponent (its scale is removed next)
 //               s_l = standardise(a_l), Q.10;   z_l = W_l s_l + b_l                     Q.24
@@ -23,9 +25,20 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
         private readonly short[][] _s;
         private readonly int[][] _z;
         private readonly short[][] _a;
+        private readonly short[] _half;
+        private readonly bool _standardizeHalves;
 
-        /// <summary>Creates the pass and its scratch buffers.</summary>
+        /// <summary>Creates the pass and its scratch buffers (the two halves of a pair are standardised together).</summary>
         public SelfContrastiveForwardPass(SelfContrastiveForwardForwardNetwork network, KernelSet kernels)
+            : this(network, kernels, false)
+        {
+        }
+
+        /// <summary>
+        /// Creates the pass and its scratch buffers; <paramref name="standardizeHalves"/> standardises each half of a pair
+        /// on its own (identical results for a pair (x, x)).
+        /// </summary>
+        public SelfContrastiveForwardPass(SelfContrastiveForwardForwardNetwork network, KernelSet kernels, bool standardizeHalves)
         {
             if (network == null)
             {
@@ -50,6 +63,9 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                 _z[l] = new int[d.Size(l + 1)];
                 _a[l + 1] = new short[d.Size(l + 1)];
             }
+
+            _standardizeHalves = standardizeHalves;
+            _half = standardizeHalves ? new short[d.InputSize] : new short[0];
         }
 
         /// <summary>Bytes of the scratch buffers.</summary>
@@ -63,7 +79,7 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                     bytes += 2L * _s[l].Length + 4L * _z[l].Length + 2L * _a[l + 1].Length;
                 }
 
-                return bytes;
+                return bytes + 2L * _half.Length;
             }
         }
 
@@ -92,7 +108,16 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                 int rows = d.Size(l + 1);
                 int cols = d.Size(l);
                 short[] s = _s[l];
-                if (l == 0)
+                if (l == 0 && _standardizeHalves)
+                {
+                    NormalizationKernels.StandardizeS16(h1, offset1, cols, SelfContrastiveForwardForwardSettings.InputFractionBits, s, 0);
+                    NormalizationKernels.StandardizeS16(h2, offset2, cols, SelfContrastiveForwardForwardSettings.InputFractionBits, _half, 0);
+                    for (int i = 0; i < cols; i++)
+                    {
+                        s[i] = FixedPoint.SaturateToS16(s[i] + _half[i]);
+                    }
+                }
+                else if (l == 0)
                 {
                     NormalizationKernels.StandardizePairSumS16(h1, offset1, h2, offset2, cols, SelfContrastiveForwardForwardSettings.InputFractionBits, s, 0);
                 }

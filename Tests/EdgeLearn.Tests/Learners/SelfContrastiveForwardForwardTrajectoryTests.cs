@@ -16,7 +16,8 @@ namespace EdgeLearn.Tests.Learners;
 /// identical parameters and the bound below holds step by step; the trajectory itself is the fixed-point one.
 ///
 /// Error bound of one step, per weight, derived from the formats (SelfContrastiveForwardForwardSettings):
-///   ds   standardised input: half an LSB of Q.10 (2^-11) plus the relative error of sqrt and reciprocal (1/r + 2^-27);
+///   ds   standardised input: half an LSB of Q.10 (2^-11) plus the relative error of sqrt and reciprocal (1/r + 2^-27)
+///        (twice the half LSB when the two halves are standardised on their own and added);
 ///        on layer 1 also the error of z_0 carried through the centred relu (2 dz_0), the block-exponent rounding of
 ///        a (2^-15 max a), and the standardisation's sensitivity (2 + max|u|) da / std(a)
 ///   dz   = max_j ||W_j||_1 ds (products and sums exact, biases identical)
@@ -34,9 +35,10 @@ public sealed class SelfContrastiveForwardForwardTrajectoryTests
     private const int StepsPerLayer = 12;
 
     [TestMethod]
-    [DataRow(ContrastiveOptimizer.SgdMomentum)]
-    [DataRow(ContrastiveOptimizer.Signum)]
-    public void TwoLayers_TwelveStepsEach_TrackOracleWithinDerivedBound(ContrastiveOptimizer optimizer)
+    [DataRow(ContrastiveOptimizer.SgdMomentum, false)]
+    [DataRow(ContrastiveOptimizer.SgdMomentum, true)]
+    [DataRow(ContrastiveOptimizer.Signum, false)]
+    public void TwoLayers_TwelveStepsEach_TrackOracleWithinDerivedBound(ContrastiveOptimizer optimizer, bool standardizeHalves)
     {
         int[] sizes = { 16, 12, 8 };
         bool sgd = optimizer == ContrastiveOptimizer.SgdMomentum;
@@ -50,6 +52,7 @@ public sealed class SelfContrastiveForwardForwardTrajectoryTests
             Threshold2 = new[] { 2.0 },
             Lambda = new[] { 1e-3 },
             BatchSize = Batch,
+            StandardizeHalves = standardizeHalves,
             RingSize = 6,
             ViewShift = 1,
             Seed = 17,
@@ -165,9 +168,26 @@ public sealed class SelfContrastiveForwardForwardTrajectoryTests
 
     private static Bound PairBound(SelfContrastiveForwardForwardOracle oracle, short[] q1, short[] q2, double[] h1, double[] h2, int layer, double w1, SelfContrastiveForwardForwardSettings settings, bool positive)
     {
-        uint r = NormalizationKernels.StandardizePairSumS16(q1, 0, q2, 0, 16, 10, new short[16], 0);
         double[] s0 = oracle.InputOf(h1, h2, 0);
-        double ds = Math.Pow(2, -11) + s0.Max(Math.Abs) * (1.0 / r + Math.Pow(2, -27));
+        double ds;
+        if (settings.StandardizeHalves)
+        {
+            // Two standardisations, each within half an LSB plus its relative error, then an exact addition.
+            uint r1 = NormalizationKernels.StandardizeS16(q1, 0, 16, 10, new short[16], 0);
+            uint r2 = NormalizationKernels.StandardizeS16(q2, 0, 16, 10, new short[16], 0);
+            var u1 = new double[16];
+            var u2 = new double[16];
+            SelfContrastiveForwardForwardOracle.Standardize(h1, 16, u1, 0);
+            SelfContrastiveForwardForwardOracle.Standardize(h2, 16, u2, 0);
+            double magnitude = Enumerable.Range(0, 16).Max(i => Math.Abs(u1[i]) + Math.Abs(u2[i]));
+            ds = 2 * Math.Pow(2, -11) + magnitude * (1.0 / Math.Min(r1, r2) + Math.Pow(2, -27));
+        }
+        else
+        {
+            uint r = NormalizationKernels.StandardizePairSumS16(q1, 0, q2, 0, 16, 10, new short[16], 0);
+            ds = Math.Pow(2, -11) + s0.Max(Math.Abs) * (1.0 / r + Math.Pow(2, -27));
+        }
+
         if (layer == 1)
         {
             double dz0 = ds * MaxRowL1(oracle.GetWeights(0), 12, 16);
