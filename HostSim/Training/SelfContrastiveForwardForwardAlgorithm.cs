@@ -28,13 +28,19 @@ namespace EdgeLearn.HostSim.Training;
 /// <summary>The <c>scff</c> training algorithm.</summary>
 public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
 {
+    /// <summary>Default SGD learning rate of every layer.</summary>
+    public const double SgdDefaultRate = 0.5;
+
+    /// <summary>Default Signum step of every layer.</summary>
+    public const double SignumDefaultStep = 1e-4;
+
     /// <summary>Default width of the SCFF layer when --arch is not given.</summary>
     public const int DefaultWidth = 1000;
 
     private Option<string> th1 = null!;
     private Option<string> th2 = null!;
     private Option<string> lambda = null!;
-    private Option<string> layerLr = null!;
+    private Option<string?> layerLr = null!;
     private Option<string> optimizer = null!;
     private Option<double> momentum = null!;
     private Option<int> momentumBits = null!;
@@ -61,8 +67,8 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         th1 = AlgorithmRegistry.GetOrAddOption(command, "--th1", () => ListOption("--th1", d.Threshold1, "scff: positive goodness threshold per layer"));
         th2 = AlgorithmRegistry.GetOrAddOption(command, "--th2", () => ListOption("--th2", d.Threshold2, "scff: negative goodness threshold per layer"));
         lambda = AlgorithmRegistry.GetOrAddOption(command, "--lambda", () => ListOption("--lambda", d.Lambda, "scff: weight of the positive goodness penalty per layer"));
-        layerLr = AlgorithmRegistry.GetOrAddOption(command, "--layer-lr", () => ListOption("--layer-lr", d.LearningRate, "scff: Signum step or SGD learning rate per layer"));
-        optimizer = AlgorithmRegistry.GetOrAddOption(command, "--optimizer", () => Choice("--optimizer", "signum", "scff: signum (sign of momentum x step, s16 weights) or sgd (momentum SGD on a Q.30 latent)", "signum", "sgd"));
+        layerLr = AlgorithmRegistry.GetOrAddOption(command, "--layer-lr", () => new Option<string?>("--layer-lr") { Description = $"scff: SGD learning rate or Signum step per layer, comma list; the last value repeats (default {SgdDefaultRate.ToString(CultureInfo.InvariantCulture)} for sgd, {SignumDefaultStep.ToString(CultureInfo.InvariantCulture)} for signum)" });
+        optimizer = AlgorithmRegistry.GetOrAddOption(command, "--optimizer", () => Choice("--optimizer", "sgd", "scff: signum (sign of momentum x step, s16 weights) or sgd (momentum SGD on a Q.30 latent)", "signum", "sgd"));
         momentum = AlgorithmRegistry.GetOrAddOption(command, "--momentum", () => new Option<double>("--momentum") { Description = $"scff: momentum in [0, 1), applied as 1 - 2^-k (default {d.Momentum.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => d.Momentum });
         momentumBits = AlgorithmRegistry.GetOrAddOption(command, "--momentum-bits", () =>
         {
@@ -77,7 +83,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 20, 35, 50, 60, 70, 80, 90 % of the readout epochs (default 2^-6)", DefaultValueFactory = _ => 1.0 / 64 });
         labelsFraction = AlgorithmRegistry.GetOrAddOption(command, "--labels-fraction", () => new Option<double>("--labels-fraction") { Description = "scff: fraction of the training labels the readout may use, in (0, 1] (default 1)", DefaultValueFactory = _ => 1.0 });
         readoutLayers = AlgorithmRegistry.GetOrAddOption(command, "--readout-layers", () => Choice("--readout-layers", "all", "scff: readout on the features of all layers (concatenated) or of the last", "all", "last"));
-        pairStandardization = AlgorithmRegistry.GetOrAddOption(command, "--pair-standardization", () => Choice("--pair-standardization", "joint", "scff: standardise a pair's concatenation (joint) or each view on its own first (halves, the authors' pre-standardisation)", "joint", "halves"));
+        pairStandardization = AlgorithmRegistry.GetOrAddOption(command, "--pair-standardization", () => Choice("--pair-standardization", "halves", "scff: standardise a pair's concatenation (joint) or each view on its own first (halves, the authors' pre-standardisation)", "joint", "halves"));
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
     }
 
@@ -136,7 +142,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         MemoryPlan scffPlan = learner.Memory;
         MemoryPlan readoutPlan = readout.Memory;
         var plan = new MemoryPlan(scffPlan.Persistent + readoutPlan.Persistent, scffPlan.LearnerState + readoutPlan.LearnerState, scffPlan.Scratch + readoutPlan.Scratch + 2L * featureCount);
-        console.Info($"scff {description} ({string.Join(",", epochsPerLayer)} epoch(s) per layer), {Format(settings)}, batch {settings.BatchSize}, ring {settings.RingSize}, view shift {settings.ViewShift}, kernels {kernelSet.Name}");
+        console.Info($"scff {description} ({string.Join(",", epochsPerLayer)} epoch(s) per layer), {Format(settings)}, batch {settings.BatchSize}, ring {settings.RingSize}, view shift {settings.ViewShift}, {(settings.StandardizeHalves ? "views standardised on their own" : "pairs standardised jointly")}, kernels {kernelSet.Name}");
         console.Info($"readout: {featureCount} features ({(allLayers ? "all layers" : "last layer")}) -> {data.ClassCount} classes, rate 2^-{readout.LearningRateShift}, {readoutEpochCount} epoch(s), labels fraction {fraction.ToString(CultureInfo.InvariantCulture)}");
         console.Info($"memory plan (learner + readout + feature buffer): persistent {plan.Persistent} B, learner state {plan.LearnerState} B, scratch {plan.Scratch} B, total {plan.Total} B");
 
@@ -392,7 +398,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
             Threshold1 = ParseList(parseResult.GetValue(th1)!, "--th1"),
             Threshold2 = ParseList(parseResult.GetValue(th2)!, "--th2"),
             Lambda = ParseList(parseResult.GetValue(lambda)!, "--lambda"),
-            LearningRate = ParseList(parseResult.GetValue(layerLr)!, "--layer-lr"),
+            LearningRate = parseResult.GetValue(layerLr) is string rates ? ParseList(rates, "--layer-lr") : new[] { sgd ? SgdDefaultRate : SignumDefaultStep },
             Optimizer = sgd ? ContrastiveOptimizer.SgdMomentum : ContrastiveOptimizer.Signum,
             Momentum = parseResult.GetValue(momentum),
             AccumulatorBits = bits == 0 ? (sgd ? 32 : 16) : bits,

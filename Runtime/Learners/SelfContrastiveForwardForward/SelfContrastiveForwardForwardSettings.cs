@@ -27,20 +27,25 @@ using EdgeLearn.Kernels;
 
 namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
 {
-    /// <summary>The integer optimizer that replaces the authors' AdamW.</summary>
+    /// <summary>
+    /// The integer optimizer that replaces the authors' AdamW. Measured (Fashion-MNIST 20k / 5k, 784-1000, 3 epochs;
+    /// MNIST 8k / 2k, 784-1000, 5 epochs): SGD with momentum (lr 0.5) 85.96 % / 96.74 %, Signum (step 1e-4 .. 3e-4)
+    /// 85.84 % / 96.49 %, so SGD is the default; Signum needs 4 bytes per weight instead of 10 and is the choice for
+    /// small memories.
+    /// </summary>
     public enum ContrastiveOptimizer
     {
-        /// <summary>Signum: sign of the momentum buffer times a per-layer step, applied to the s16 weights directly. Default.</summary>
+        /// <summary>Signum: sign of the momentum buffer times a per-layer step, applied to the s16 weights directly (2 + 2 bytes per weight with 16-bit momentum).</summary>
         Signum = 1,
 
-        /// <summary>SGD with momentum on a Q.30 latent copy of the weights (s32 accumulators).</summary>
+        /// <summary>SGD with momentum on a Q.30 latent copy of the weights (s32 accumulators; 2 + 4 + 4 bytes per weight). Default.</summary>
         SgdMomentum = 2,
     }
 
     /// <summary>
     /// Hyperparameters of SCFF. Per-layer arrays apply to layers 0 .. L-1; a shorter array repeats its last value.
-    /// Defaults are the measured Fashion-MNIST choice (see the report in the repository history); the paper's MNIST
-    /// values are th1 4, th2 6, lambda 1e-4.
+    /// Defaults: the paper's MNIST thresholds (th1 4, th2 6, lambda 1e-4), batch 100, and the measured choices for the
+    /// rest (SGD with momentum 0.875 and rate 0.5, views shifted by up to 1 pixel, each view standardised on its own).
     /// </summary>
     public sealed class SelfContrastiveForwardForwardSettings
     {
@@ -62,13 +67,14 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
             Threshold1 = new double[] { 4 };
             Threshold2 = new double[] { 6 };
             Lambda = new double[] { 1e-4 };
-            LearningRate = new double[] { 1e-3 };
-            Optimizer = ContrastiveOptimizer.Signum;
+            LearningRate = new double[] { 0.5 };
+            Optimizer = ContrastiveOptimizer.SgdMomentum;
             Momentum = 0.875;
-            AccumulatorBits = 16;
+            AccumulatorBits = 32;
             BatchSize = 100;
             RingSize = 100;
-            ViewShift = 2;
+            ViewShift = 1;
+            StandardizeHalves = true;
             Seed = 1;
         }
 

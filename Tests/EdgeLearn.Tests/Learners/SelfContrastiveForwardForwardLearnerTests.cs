@@ -174,8 +174,9 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
         Assert.AreEqual(2 * (60 + 24) + 4 * (6 + 4), plan.Persistent);
         // Largest layer (60 weights, 6 rows): s32 accumulators and latent, s32 bias accumulators, ring 5 x 10 s16.
         Assert.AreEqual(4 * 60 + 4 * 60 + 4 * 6 + 2 * 5 * 10, plan.LearnerState);
-        // Two passes (s 10+6, z 6+4, a 6+4 each), three views of 10, H+ and H- rows of 6.
-        Assert.AreEqual(2 * (2 * 16 + 4 * 10 + 2 * 10) + 2 * 3 * 10 + 2 * 2 * 6, plan.Scratch);
+        // Two passes (s 10+6, z 6+4, a 6+4, second standardised half 10 each), three views of 10, H+ and H- rows of 6.
+        Assert.IsTrue(settings.StandardizeHalves);
+        Assert.AreEqual(2 * (2 * 16 + 4 * 10 + 2 * 10 + 2 * 10) + 2 * 3 * 10 + 2 * 2 * 6, plan.Scratch);
     }
 
     [TestMethod]
@@ -183,7 +184,7 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     {
         // The microcontroller configuration quoted in the report: 784-64 Signum with 16-bit momentum, ring of 8,
         // readout 64 -> 10 with its latent weights and a feature buffer.
-        var settings = new SelfContrastiveForwardForwardSettings { RingSize = 8, AccumulatorBits = 16 };
+        var settings = new SelfContrastiveForwardForwardSettings { Optimizer = ContrastiveOptimizer.Signum, LearningRate = new[] { 1e-4 }, RingSize = 8, AccumulatorBits = 16 };
         var learner = new SelfContrastiveForwardForwardLearner(NewNetwork(new[] { 784, 64 }, 1), settings, KernelSet.Reference, 28);
         var readout = new FixedPointReadout(64, 10, 10, 1.0 / 256, KernelSet.Reference);
         long total = learner.Memory.Total + readout.Memory.Total + 2 * 64;
@@ -194,13 +195,13 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     [TestMethod]
     public void Settings_InvalidValues_ThrowNamingTheSetting()
     {
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { AccumulatorBits = 8 }.Validate());
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { Optimizer = ContrastiveOptimizer.Signum, AccumulatorBits = 8 }.Validate());
         Assert.AreEqual(nameof(SelfContrastiveForwardForwardSettings.AccumulatorBits), e.ParamName);
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { Optimizer = ContrastiveOptimizer.SgdMomentum, AccumulatorBits = 16 }.Validate());
         Assert.AreEqual(nameof(SelfContrastiveForwardForwardSettings.AccumulatorBits), e.ParamName);
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { Momentum = 1 }.Validate());
         Assert.AreEqual(nameof(SelfContrastiveForwardForwardSettings.Momentum), e.ParamName);
-        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { LearningRate = new[] { 1e-6 } }.Validate());
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { Optimizer = ContrastiveOptimizer.Signum, AccumulatorBits = 16, LearningRate = new[] { 1e-6 } }.Validate());
         Assert.AreEqual(nameof(SelfContrastiveForwardForwardSettings.LearningRate), e.ParamName);
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new SelfContrastiveForwardForwardSettings { RingSize = 0 }.Validate());
         Assert.AreEqual(nameof(SelfContrastiveForwardForwardSettings.RingSize), e.ParamName);
