@@ -165,7 +165,7 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                 throw new ArgumentOutOfRangeException(nameof(ViewShift), "view shift must be in [0, 64], got " + ViewShift);
             }
 
-            for (int l = 0; l < 64; l++)
+            for (int l = 0; l < LearningRate.Length; l++)
             {
                 if (Optimizer == ContrastiveOptimizer.Signum && SignStep(l) < 1)
                 {
