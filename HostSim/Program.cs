@@ -20,6 +20,7 @@ public static class Program
         registry.Register(new Training.EquilibriumPropagationAlgorithm());
         registry.Register(new ExtremeLearning.ExtremeLearningAlgorithm());
         registry.Register(new Training.SelfDefinedTargetsAlgorithm());
+        registry.Register(new Training.SelfContrastiveForwardForwardAlgorithm());
         return registry;
     }
 }
