@@ -44,29 +44,29 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     public void AddOptions(Command command)
     {
         var d = new EquilibriumPropagationSettings();
-        weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));
-        activations = AlgorithmRegistry.GetOrAddOption(command, "--activations", () => Choice("--activations", "multi", "activations: multi (Q0.15 hard sigmoid, bin-W) or binary (bin-W-N)", "multi", "binary"));
-        freeSteps = AlgorithmRegistry.GetOrAddOption(command, "--free-steps", () => IntOption("--free-steps", d.FreeSteps, "free-phase relaxation steps T", 1, 10000));
-        nudgedSteps = AlgorithmRegistry.GetOrAddOption(command, "--nudged-steps", () => IntOption("--nudged-steps", d.NudgedSteps, "nudged-phase relaxation steps K", 1, 10000));
+        weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => AlgorithmOptions.Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));
+        activations = AlgorithmRegistry.GetOrAddOption(command, "--activations", () => AlgorithmOptions.Choice("--activations", "multi", "activations: multi (Q0.15 hard sigmoid, bin-W) or binary (bin-W-N)", "multi", "binary"));
+        freeSteps = AlgorithmRegistry.GetOrAddOption(command, "--free-steps", () => AlgorithmOptions.IntOption("--free-steps", d.FreeSteps, "free-phase relaxation steps T", 1, 10000));
+        nudgedSteps = AlgorithmRegistry.GetOrAddOption(command, "--nudged-steps", () => AlgorithmOptions.IntOption("--nudged-steps", d.NudgedSteps, "nudged-phase relaxation steps K", 1, 10000));
         beta = AlgorithmRegistry.GetOrAddOption(command, "--beta", () =>
         {
             var o = new Option<double>("--beta") { Description = $"nudging strength beta (default {d.Beta.ToString(CultureInfo.InvariantCulture)}; 1.0 for binary activations)", DefaultValueFactory = _ => double.NaN };
             return o;
         });
-        nudging = AlgorithmRegistry.GetOrAddOption(command, "--nudging", () => Choice("--nudging", "symmetric", "symmetric (+beta and -beta) or random-sign (one phase, sign drawn per batch)", "symmetric", "random-sign"));
-        nudgePlacement = AlgorithmRegistry.GetOrAddOption(command, "--nudge-placement", () => Choice("--nudge-placement", "outside", "output nudge outside the hard sigmoid (binary EP) or inside (Laborieux; matches BPTT)", "outside", "inside"));
+        nudging = AlgorithmRegistry.GetOrAddOption(command, "--nudging", () => AlgorithmOptions.Choice("--nudging", "symmetric", "symmetric (+beta and -beta) or random-sign (one phase, sign drawn per batch)", "symmetric", "random-sign"));
+        nudgePlacement = AlgorithmRegistry.GetOrAddOption(command, "--nudge-placement", () => AlgorithmOptions.Choice("--nudge-placement", "outside", "output nudge outside the hard sigmoid (binary EP) or inside (Laborieux; matches BPTT)", "outside", "inside"));
         accumulatorBits = AlgorithmRegistry.GetOrAddOption(command, "--accumulator-bits", () =>
         {
             var o = new Option<int>("--accumulator-bits") { Description = "BOP accumulator width: 8, 16 or 32", DefaultValueFactory = _ => d.AccumulatorBits };
             o.AcceptOnlyFromAmong("8", "16", "32");
             return o;
         });
-        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => ListOption("--gamma", d.Gamma, "BOP adaptivity per weight layer (comma list; the last value repeats)"));
-        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => ListOption("--tau", d.Tau, "BOP flip threshold per weight layer (comma list)"));
-        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => ListOption("--bias-lr", d.BiasLearningRate, "bias learning rate per weight layer (comma list)"));
-        lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
+        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => AlgorithmOptions.ListOption("--gamma", d.Gamma, "BOP adaptivity per weight layer (comma list; the last value repeats)"));
+        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => AlgorithmOptions.ListOption("--tau", d.Tau, "BOP flip threshold per weight layer (comma list)"));
+        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, "bias learning rate per weight layer (comma list)"));
+        lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => AlgorithmOptions.ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
         neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
-        kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
+        kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => AlgorithmOptions.Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
     }
 
     /// <inheritdoc />
@@ -133,7 +133,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         report.AddExtra("beta", settings.Beta);
         report.AddExtra("batch", settings.BatchSize);
         report.AddExtra("flips", learner.Flips);
-        report.AddExtra("test_accuracy_by_epoch", ToJsonArray(result.TestAccuracyByEpoch));
+        report.AddExtra("test_accuracy_by_epoch", AlgorithmOptions.ToJsonArray(result.TestAccuracyByEpoch));
 
         if (options.Oracle)
         {
@@ -174,10 +174,10 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
             Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric,
             NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho,
             AccumulatorBits = parseResult.GetValue(accumulatorBits),
-            Gamma = ParseList(parseResult.GetValue(gamma)!, "--gamma"),
-            Tau = ParseList(parseResult.GetValue(tau)!, "--tau"),
-            BiasLearningRate = ParseList(parseResult.GetValue(biasLr)!, "--bias-lr"),
-            LearningRate = ParseList(parseResult.GetValue(lr)!, "--lr"),
+            Gamma = AlgorithmOptions.ParseList(parseResult.GetValue(gamma)!, "--gamma"),
+            Tau = AlgorithmOptions.ParseList(parseResult.GetValue(tau)!, "--tau"),
+            BiasLearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(biasLr)!, "--bias-lr"),
+            LearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(lr)!, "--lr"),
             Seed = options.Seed,
         };
         double b = parseResult.GetValue(beta);
@@ -187,63 +187,10 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
             s.BatchSize = batch;
         }
 
-        try
-        {
-            s.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CommandLineUsageException(e.Message);
-        }
+        AlgorithmOptions.Validate(s.Validate);
 
         return s;
     }
 
     internal static string Format(WeightFormat format) => format == WeightFormat.B1 ? "b1" : "s8";
-
-    private static System.Text.Json.Nodes.JsonArray ToJsonArray(double[] values)
-    {
-        var array = new System.Text.Json.Nodes.JsonArray();
-        foreach (double v in values)
-        {
-            array.Add(Math.Round(v, 6));
-        }
-
-        return array;
-    }
-
-    private static double[] ParseList(string text, string name)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new double[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
-            {
-                throw new CommandLineUsageException($"{name}: '{parts[i]}' is not a number (expected a comma list such as 1e-4,1e-5)");
-            }
-        }
-
-        return values;
-    }
-
-    private static Option<string> Choice(string name, string fallback, string description, params string[] allowed)
-    {
-        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        o.AcceptOnlyFromAmong(allowed);
-        return o;
-    }
-
-    private static Option<int> IntOption(string name, int fallback, string description, int min, int max)
-    {
-        var o = new Option<int>(name) { Description = $"{description} (default {fallback})", DefaultValueFactory = _ => fallback };
-        o.Validators.Add(r => OptionChecks.InRange(r, name, min, max));
-        return o;
-    }
-
-    private static Option<string> ListOption(string name, double[] fallback, string description)
-    {
-        string text = string.Join(",", Array.ConvertAll(fallback, v => v.ToString("R", CultureInfo.InvariantCulture)));
-        return new Option<string>(name) { Description = $"{description} (default {text})", DefaultValueFactory = _ => text };
-    }
 }
