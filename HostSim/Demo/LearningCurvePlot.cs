@@ -33,7 +33,7 @@ public static class LearningCurvePlot
         }
 
         plot.Title(title);
-        plot.XLabel("labelled frames learned");
+        plot.XLabel("frames in the stream");
         plot.YLabel("accuracy (last 500 frames, test-then-train)");
         plot.Axes.SetLimitsY(0, 1.02);
         plot.ShowLegend(ScottPlot.Alignment.LowerRight);
