@@ -269,6 +269,44 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     }
 
     [TestMethod]
+    public void PairSource_FrameViews_AreJitteredAlongTheFrame()
+    {
+        // A frame of 10 samples (width 0): every view is the frame shifted by at most 2 samples, zero-filled.
+        var x = new short[10];
+        for (int i = 0; i < 10; i++)
+        {
+            x[i] = (short)(1000 + i);
+        }
+
+        var source = new SelfContrastivePairSource(10, 0, 4, 2, 21);
+        var seen = new bool[5];
+        for (int trial = 0; trial < 40; trial++)
+        {
+            source.Next(x, 0);
+            int shift = int.MinValue;
+            for (int dx = -2; dx <= 2 && shift == int.MinValue; dx++)
+            {
+                bool match = true;
+                for (int c = 0; c < 10; c++)
+                {
+                    int sc = c - dx;
+                    match &= source.View1[c] == (sc >= 0 && sc < 10 ? x[sc] : (short)0);
+                }
+
+                if (match)
+                {
+                    shift = dx;
+                }
+            }
+
+            Assert.AreNotEqual(int.MinValue, shift, $"trial {trial}: view 1 is not a shift of the frame by at most 2");
+            seen[shift + 2] = true;
+        }
+
+        Assert.IsTrue(Array.TrueForAll(seen, v => v), "every shift in [-2, 2] should occur in 40 draws");
+    }
+
+    [TestMethod]
     public void PairSource_Ring_FirstInputHasNoNegativeAndNegativesComeFromEarlierInputs()
     {
         var source = new SelfContrastivePairSource(3, 0, 2, 0, 1);
