@@ -35,7 +35,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
     public const double SignumDefaultStep = 1e-4;
 
     /// <summary>Default width of the SCFF layer when --arch is not given.</summary>
-    public const int DefaultWidth = 1000;
+    public const int DefaultWidth = 2000;
 
     private Option<string> th1 = null!;
     private Option<string> th2 = null!;
@@ -81,7 +81,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         viewShift = AlgorithmRegistry.GetOrAddOption(command, "--view-shift", () => IntOption("--view-shift", d.ViewShift, "scff: largest random shift of a view (pixels, or samples of a frame)", 0, 64));
         layerEpochs = AlgorithmRegistry.GetOrAddOption(command, "--layer-epochs", () => new Option<string?>("--layer-epochs") { Description = "scff: unsupervised epochs per layer, comma list (default: --epochs for every layer)" });
         readoutEpochs = AlgorithmRegistry.GetOrAddOption(command, "--readout-epochs", () => IntOption("--readout-epochs", 10, "scff: readout epochs over the labelled samples", 1, 1000));
-        readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 20, 35, 50, 60, 70, 80, 90 % of the readout epochs (default 2^-6)", DefaultValueFactory = _ => 1.0 / 64 });
+        readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 20, 35, 50, 60, 70, 80, 90 % of the readout epochs (default 2^-7)", DefaultValueFactory = _ => 1.0 / 128 });
         labelsFraction = AlgorithmRegistry.GetOrAddOption(command, "--labels-fraction", () => new Option<double>("--labels-fraction") { Description = "scff: fraction of the training labels the readout may use, in (0, 1] (default 1)", DefaultValueFactory = _ => 1.0 });
         readoutLayers = AlgorithmRegistry.GetOrAddOption(command, "--readout-layers", () => Choice("--readout-layers", "all", "scff: readout on the features of all layers (concatenated) or of the last", "all", "last"));
         readoutLoss = AlgorithmRegistry.GetOrAddOption(command, "--readout-loss", () => Choice("--readout-loss", "ovr", "scff: readout errors from one-vs-rest logistic outputs (measured better here) or a softmax through the logistic table", "ovr", "softmax"));
