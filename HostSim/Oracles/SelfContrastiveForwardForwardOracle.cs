@@ -500,7 +500,7 @@ public sealed class SelfContrastiveForwardForwardOracle
     }
 }
 
-/// <summary>Float64 one-vs-rest logistic readout trained by the delta rule (the oracle of FixedPointReadout).</summary>
+/// <summary>Float64 logistic readout (one-vs-rest or softmax) trained by the delta rule (the oracle of FixedPointReadout).</summary>
 public sealed class SelfContrastiveReadoutOracle
 {
     private readonly double[] _v;
@@ -523,6 +523,9 @@ public sealed class SelfContrastiveReadoutOracle
 
     /// <summary>Learning rate of the next steps.</summary>
     public double LearningRate { get; set; } = 1.0 / 1024;
+
+    /// <summary>Softmax cross-entropy instead of one-vs-rest logistic errors.</summary>
+    public bool Softmax { get; set; }
 
     /// <summary>Scores of the last call.</summary>
     public double[] Scores => _scores;
@@ -557,9 +560,17 @@ public sealed class SelfContrastiveReadoutOracle
     public int TrainSample(double[] f, int offset, int label)
     {
         int prediction = Predict(f, offset);
+        double top = _scores[prediction];
+        double sum = 0;
         for (int k = 0; k < _classes; k++)
         {
-            double e = (k == label ? 1.0 : 0.0) - SelfContrastiveForwardForwardOracle.Sigmoid(_scores[k]);
+            sum += Math.Exp(_scores[k] - top);
+        }
+
+        for (int k = 0; k < _classes; k++)
+        {
+            double p = Softmax ? Math.Exp(_scores[k] - top) / sum : SelfContrastiveForwardForwardOracle.Sigmoid(_scores[k]);
+            double e = (k == label ? 1.0 : 0.0) - p;
             double step = LearningRate * e;
             int row = k * _d;
             for (int j = 0; j < _d; j++)

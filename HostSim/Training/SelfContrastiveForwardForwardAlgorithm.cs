@@ -35,7 +35,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
     public const double SignumDefaultStep = 1e-4;
 
     /// <summary>Default width of the SCFF layer when --arch is not given.</summary>
-    public const int DefaultWidth = 1000;
+    public const int DefaultWidth = 2000;
 
     private Option<string> th1 = null!;
     private Option<string> th2 = null!;
@@ -53,6 +53,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
     private Option<string> readoutLayers = null!;
     private Option<string> kernels = null!;
     private Option<string> pairStandardization = null!;
+    private Option<string> readoutLoss = null!;
 
     /// <inheritdoc />
     public string Name => "scff";
@@ -80,9 +81,10 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         viewShift = AlgorithmRegistry.GetOrAddOption(command, "--view-shift", () => IntOption("--view-shift", d.ViewShift, "scff: largest random shift of a view (pixels, or samples of a frame)", 0, 64));
         layerEpochs = AlgorithmRegistry.GetOrAddOption(command, "--layer-epochs", () => new Option<string?>("--layer-epochs") { Description = "scff: unsupervised epochs per layer, comma list (default: --epochs for every layer)" });
         readoutEpochs = AlgorithmRegistry.GetOrAddOption(command, "--readout-epochs", () => IntOption("--readout-epochs", 10, "scff: readout epochs over the labelled samples", 1, 1000));
-        readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 20, 35, 50, 60, 70, 80, 90 % of the readout epochs (default 2^-6)", DefaultValueFactory = _ => 1.0 / 64 });
+        readoutLr = AlgorithmRegistry.GetOrAddOption(command, "--readout-lr", () => new Option<double>("--readout-lr") { Description = "scff: readout learning rate, rounded to a power of two; halves at 20, 35, 50, 60, 70, 80, 90 % of the readout epochs (default 2^-7)", DefaultValueFactory = _ => 1.0 / 128 });
         labelsFraction = AlgorithmRegistry.GetOrAddOption(command, "--labels-fraction", () => new Option<double>("--labels-fraction") { Description = "scff: fraction of the training labels the readout may use, in (0, 1] (default 1)", DefaultValueFactory = _ => 1.0 });
         readoutLayers = AlgorithmRegistry.GetOrAddOption(command, "--readout-layers", () => Choice("--readout-layers", "all", "scff: readout on the features of all layers (concatenated) or of the last", "all", "last"));
+        readoutLoss = AlgorithmRegistry.GetOrAddOption(command, "--readout-loss", () => Choice("--readout-loss", "ovr", "scff: readout errors from one-vs-rest logistic outputs (measured better here) or a softmax through the logistic table", "ovr", "softmax"));
         pairStandardization = AlgorithmRegistry.GetOrAddOption(command, "--pair-standardization", () => Choice("--pair-standardization", "halves", "scff: standardise a pair's concatenation (joint) or each view on its own first (halves, the authors' pre-standardisation)", "joint", "halves"));
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
     }
@@ -113,6 +115,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         int layers = description.WeightLayerCount;
         int[] epochsPerLayer = ReadLayerEpochs(parseResult.GetValue(layerEpochs), options.Epochs, layers);
         bool allLayers = parseResult.GetValue(readoutLayers) == "all";
+        bool softmax = parseResult.GetValue(readoutLoss) == "softmax";
         int readoutEpochCount = parseResult.GetValue(readoutEpochs);
         double readoutRate = parseResult.GetValue(readoutLr);
         KernelSet kernelSet = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best;
@@ -169,8 +172,8 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
 
         // 2. Readout on the trained features, 3. the same on the untrained control.
         int[] labelled = SelfContrastiveReadoutTrainer.LabelledSubset(n, fraction, options.Seed);
-        ReadoutRunResult trained = FixedPointReadoutRun("fixed-point readout on the trained SCFF features", console, options, network, kernelSet, allLayers, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate);
-        ReadoutRunResult controlResult = FixedPointReadoutRun("control: the same readout on the untrained network (random frozen weights)", console, options, control, kernelSet, allLayers, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate);
+        ReadoutRunResult trained = FixedPointReadoutRun("fixed-point readout on the trained SCFF features", console, options, network, kernelSet, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate);
+        ReadoutRunResult controlResult = FixedPointReadoutRun("control: the same readout on the untrained network (random frozen weights)", console, options, control, kernelSet, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate);
         console.Result($"fixed point: test accuracy {trained.TestAccuracy:P2} ({data.Name}, {n} train / {data.Test.Count} test, {Join(epochsPerLayer)} epoch(s) per layer, {labelled.Length} labels, seed {options.Seed}); untrained control {controlResult.TestAccuracy:P2}; gain {100 * (trained.TestAccuracy - controlResult.TestAccuracy):+0.00;-0.00} points; {stats.SamplesPerSecond:F0} samples/s");
 
         RunReport report = options.StartReport(data);
@@ -192,6 +195,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         report.AddExtra("readout_epochs", readoutEpochCount);
         report.AddExtra("readout_learning_rate", readout.EffectiveLearningRate);
         report.AddExtra("readout_layers", allLayers ? "all" : "last");
+        report.AddExtra("readout_loss", softmax ? "softmax" : "ovr");
         report.AddExtra("readout_features", featureCount);
         report.AddExtra("layer_epochs", ToJsonArray(epochsPerLayer));
         report.AddExtra("optimizer", settings.Optimizer == ContrastiveOptimizer.Signum ? "signum" : "sgd");
@@ -239,9 +243,9 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
                 oracleGoodness.Add(new System.Text.Json.Nodes.JsonArray(Math.Round(gp, 4), Math.Round(gn, 4)));
                 return (gp, gn);
             });
-            ReadoutRunResult oracleTrained = OracleReadoutRun("float64 readout on the oracle's trained features", console, options, oracle, allLayers, featureCount, data, trainX, testX, labelled, readoutEpochCount, readout.EffectiveLearningRate, readout.LearningRateShift);
+            ReadoutRunResult oracleTrained = OracleReadoutRun("float64 readout on the oracle's trained features", console, options, oracle, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readout.EffectiveLearningRate, readout.LearningRateShift);
             var oracleControl = SelfContrastiveOracleBridge.Create(description, settings, initial.Weights, initial.Biases);
-            ReadoutRunResult oracleControlResult = OracleReadoutRun("oracle control: float64 readout on the untrained network", console, options, oracleControl, allLayers, featureCount, data, trainX, testX, labelled, readoutEpochCount, readout.EffectiveLearningRate, readout.LearningRateShift);
+            ReadoutRunResult oracleControlResult = OracleReadoutRun("oracle control: float64 readout on the untrained network", console, options, oracleControl, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readout.EffectiveLearningRate, readout.LearningRateShift);
             report.Oracle = new OracleReport { TestAccuracy = oracleTrained.TestAccuracy, TrainSeconds = oracleStats.Seconds + oracleTrained.TrainSeconds + oracleTrained.FeatureSeconds };
             report.AddExtra("oracle_control_test_accuracy", Math.Round(oracleControlResult.TestAccuracy, 6));
             report.AddExtra("oracle_train_samples_per_second", Math.Round(oracleStats.SamplesPerSecond, 1));
@@ -333,10 +337,10 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         return new ScffRunStats(seconds, seconds > 0 ? samples / seconds : 0, measured > 0 ? allocated / (double)measured : 0);
     }
 
-    private static ReadoutRunResult FixedPointReadoutRun(string title, IRunConsole console, TrainOptions options, SelfContrastiveForwardForwardNetwork network, KernelSet kernelSet, bool allLayers, int featureCount, LabelledDataSet data, short[] trainX, short[] testX, int[] labelled, int epochs, double rate)
+    private static ReadoutRunResult FixedPointReadoutRun(string title, IRunConsole console, TrainOptions options, SelfContrastiveForwardForwardNetwork network, KernelSet kernelSet, bool allLayers, bool softmax, int featureCount, LabelledDataSet data, short[] trainX, short[] testX, int[] labelled, int epochs, double rate)
     {
         var extractor = new SelfContrastiveFeatureExtractor(network, kernelSet, allLayers);
-        var readout = new FixedPointReadout(featureCount, data.ClassCount, SelfContrastiveForwardForwardSettings.InputFractionBits, rate, kernelSet);
+        var readout = new FixedPointReadout(featureCount, data.ClassCount, SelfContrastiveForwardForwardSettings.InputFractionBits, rate, kernelSet) { Softmax = softmax };
         int dim = data.Dimension;
         var trainFeatures = new short[(long)labelled.Length * featureCount];
         var testFeatures = new short[(long)data.Test.Count * featureCount];
@@ -356,9 +360,9 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
             i => readout.Predict(testFeatures, i * featureCount) == data.Test.Labels[i]);
     }
 
-    private static ReadoutRunResult OracleReadoutRun(string title, IRunConsole console, TrainOptions options, SelfContrastiveForwardForwardOracle oracle, bool allLayers, int featureCount, LabelledDataSet data, short[] trainX, short[] testX, int[] labelled, int epochs, double rate, int baseShift)
+    private static ReadoutRunResult OracleReadoutRun(string title, IRunConsole console, TrainOptions options, SelfContrastiveForwardForwardOracle oracle, bool allLayers, bool softmax, int featureCount, LabelledDataSet data, short[] trainX, short[] testX, int[] labelled, int epochs, double rate, int baseShift)
     {
-        var readout = new SelfContrastiveReadoutOracle(featureCount, data.ClassCount) { LearningRate = rate };
+        var readout = new SelfContrastiveReadoutOracle(featureCount, data.ClassCount) { LearningRate = rate, Softmax = softmax };
         int dim = data.Dimension;
         var trainFeatures = new double[(long)labelled.Length * featureCount];
         var testFeatures = new double[(long)data.Test.Count * featureCount];

@@ -1,8 +1,9 @@
 // FixedPointReadout: a linear classifier trained on device in fixed point, on any learner's features.
 //
-// One-vs-rest logistic regression trained by the delta rule, one sample at a time (a stream, or any fraction of
-// labelled samples): scores o = V f + c, per-class probability p_c = sigma(o_c) through the logistic table, error
-// e_c = y_c - p_c (y one-hot), update V += lr e f^T, c += lr e (the gradient of the per-class cross-entropy).
+// Logistic regression trained by the delta rule, one sample at a time (a stream, or any fraction of labelled
+// samples): scores o = V f + c, probabilities p through the logistic table, either one-vs-rest p_c = sigma(o_c) or
+// softmax (Softmax, see SoftmaxErrors), error e_c = y_c - p_c (y one-hot), update V += lr e f^T, c += lr e (the
+// gradient of the cross-entropy).
 // Prediction is argmax_c o_c (the first on ties).
 //
 // Formats (Ff = feature fraction bits, e.g. 10 for SCFF's standardised features):
@@ -32,6 +33,7 @@ namespace EdgeLearn.Runtime.Learners.Readout
         private readonly int[] _latent;
         private readonly int[] _scores;
         private readonly short[] _error;
+        private readonly int[] _probability;
         private readonly int _featureBits;
         private int _rateShift;
 
@@ -71,6 +73,7 @@ namespace EdgeLearn.Runtime.Learners.Readout
             _latent = new int[classCount * featureCount];
             _scores = new int[classCount];
             _error = new short[classCount];
+            _probability = new int[classCount];
             LearningRateShift = ShiftFor(learningRate);
         }
 
@@ -115,7 +118,7 @@ namespace EdgeLearn.Runtime.Learners.Readout
         /// <summary>Exact memory plan: weights and biases, latent weights, scores and errors.</summary>
         public MemoryPlan Memory
         {
-            get { return new MemoryPlan(2L * Weights.Length + 4L * Biases.Length, 4L * _latent.Length, 4L * _scores.Length + 2L * _error.Length); }
+            get { return new MemoryPlan(2L * Weights.Length + 4L * Biases.Length, 4L * _latent.Length, 4L * _scores.Length + 2L * _error.Length + 4L * _probability.Length); }
         }
 
         /// <summary>p with 2^-p nearest to <paramref name="learningRate"/> in log scale, for this readout's feature format.</summary>
@@ -162,12 +165,19 @@ namespace EdgeLearn.Runtime.Learners.Readout
 
             int prediction = Predict(features, offset);
             int toTable = 2 + _featureBits; // Q.(14 + Ff) -> Q.12
-            for (int c = 0; c < ClassCount; c++)
+            if (Softmax)
             {
-                int o = FixedPoint.RoundingShiftRight(_scores[c], toTable);
-                int p = LookupTables.LogisticQ15(o);
-                int y = c == label ? FixedPoint.Q15Max : 0;
-                _error[c] = (short)(y - p);
+                SoftmaxErrors(label, toTable, prediction);
+            }
+            else
+            {
+                for (int c = 0; c < ClassCount; c++)
+                {
+                    int o = FixedPoint.RoundingShiftRight(_scores[c], toTable);
+                    int p = LookupTables.LogisticQ15(o);
+                    int y = c == label ? FixedPoint.Q15Max : 0;
+                    _error[c] = (short)(y - p);
+                }
             }
 
             _kernels.OuterProductAccumulateS32(_latent, 0, _error, 0, ClassCount, features, offset, FeatureCount, _rateShift + _featureBits - 15);
@@ -185,6 +195,36 @@ namespace EdgeLearn.Runtime.Learners.Readout
 
             SamplesSeen++;
             return prediction;
+        }
+
+        /// <summary>
+        /// Softmax cross-entropy instead of one-vs-rest logistic errors: p = softmax(o), e = y - p. Off by default.
+        /// </summary>
+        public bool Softmax { get; set; }
+
+        // Softmax through the logistic table: with d = o_c - max o &lt;= 0, e^d = sigma(d) / sigma(-d) (both in Q0.15,
+        // sigma(-d) &gt;= 1/2), one division per class; p_c = e^d_c / sum e^d, one more division per class. Below
+        // d = -8 the table holds its end value, where e^d &lt; 3.4e-4 of the winner's term.
+        private void SoftmaxErrors(int label, int toTable, int best)
+        {
+            int top = _scores[best];
+            long sum = 0;
+            for (int c = 0; c < ClassCount; c++)
+            {
+                int d = FixedPoint.RoundingShiftRight(FixedPoint.SaturateToS32((long)_scores[c] - top), toTable);
+                long num = LookupTables.LogisticQ15(d);
+                long den = LookupTables.LogisticQ15(-d);
+                int e = (int)((num << 15) / den); // e^d in Q0.15, at most 32768 (d = 0)
+                _probability[c] = e;
+                sum += e;
+            }
+
+            for (int c = 0; c < ClassCount; c++)
+            {
+                int p = (int)(((long)_probability[c] << 15) / sum);
+                int y = c == label ? FixedPoint.Q15Max : 0;
+                _error[c] = FixedPoint.SaturateToS16(y - p);
+            }
         }
 
         /// <summary>Real value of weight (c, j).</summary>

@@ -171,6 +171,11 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                 {
                     throw new ArgumentOutOfRangeException(nameof(LearningRate), "Signum step " + ForLayer(LearningRate, l) + " of layer " + l + " is below one weight LSB (2^-14)");
                 }
+
+                if (Optimizer == ContrastiveOptimizer.Signum && LearningRate[l] > 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(LearningRate), "Signum step " + LearningRate[l] + " of layer " + l + " is above 1 (weights live in [-2, 2))");
+                }
             }
         }
 

@@ -269,6 +269,44 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     }
 
     [TestMethod]
+    public void PairSource_FrameViews_AreJitteredAlongTheFrame()
+    {
+        // A frame of 10 samples (width 0): every view is the frame shifted by at most 2 samples, zero-filled.
+        var x = new short[10];
+        for (int i = 0; i < 10; i++)
+        {
+            x[i] = (short)(1000 + i);
+        }
+
+        var source = new SelfContrastivePairSource(10, 0, 4, 2, 21);
+        var seen = new bool[5];
+        for (int trial = 0; trial < 40; trial++)
+        {
+            source.Next(x, 0);
+            int shift = int.MinValue;
+            for (int dx = -2; dx <= 2 && shift == int.MinValue; dx++)
+            {
+                bool match = true;
+                for (int c = 0; c < 10; c++)
+                {
+                    int sc = c - dx;
+                    match &= source.View1[c] == (sc >= 0 && sc < 10 ? x[sc] : (short)0);
+                }
+
+                if (match)
+                {
+                    shift = dx;
+                }
+            }
+
+            Assert.AreNotEqual(int.MinValue, shift, $"trial {trial}: view 1 is not a shift of the frame by at most 2");
+            seen[shift + 2] = true;
+        }
+
+        Assert.IsTrue(Array.TrueForAll(seen, v => v), "every shift in [-2, 2] should occur in 40 draws");
+    }
+
+    [TestMethod]
     public void PairSource_Ring_FirstInputHasNoNegativeAndNegativesComeFromEarlierInputs()
     {
         var source = new SelfContrastivePairSource(3, 0, 2, 0, 1);
@@ -310,6 +348,54 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
 
         Assert.IsTrue(correct >= 90, $"{correct} of 100");
         Assert.AreEqual(800, readout.SamplesSeen);
+    }
+
+    /// <summary>
+    /// The fixed-point readout against its float64 oracle for 40 steps from zero weights on the same features. Bound on the
+    /// largest weight difference E, step by step: E' = E + lr max|f| (dp + L ((D + 1) max|f| E + D max|f| 2^-15)) + 2^-30
+    /// (max|f| &gt; 1 here, so (D + 1) max|f| E covers the bias too), with dp the probability error of the tables (one-vs-rest:
+    /// 11 2^-15 from the logistic table plus 2^-15 from the score's rounding to Q.12; softmax: the two lookups of
+    /// e^d = sigma(d) / sigma(-d) give a relative error below 4 (11 / 16384) on every term, twice that on p, plus 2^-14
+    /// for the two divisions), L = 1/4
+    /// (one-vs-rest) or 1/2 (softmax) the Lipschitz constant of p in the scores, and 2^-15 the rounding of the s16
+    /// weights the scores use; the scores themselves are exact sums.
+    /// </summary>
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Readout_FortySteps_TrackFloatOracleWithinDerivedBound(bool softmax)
+    {
+        const int d = 24;
+        const int classes = 4;
+        var rng = new Random(4);
+        var readout = new FixedPointReadout(d, classes, 10, 1.0 / 128, KernelSet.Reference) { Softmax = softmax };
+        var oracle = new EdgeLearn.HostSim.Oracles.SelfContrastiveReadoutOracle(d, classes) { LearningRate = 1.0 / 128, Softmax = softmax };
+        var f = new short[d];
+        var real = new double[d];
+        double lr = readout.EffectiveLearningRate;
+        double dp = softmax ? 8 * 11.0 / 16384 + Math.Pow(2, -14) : 11.0 / 32768 + Math.Pow(2, -15);
+        double lipschitz = softmax ? 0.5 : 0.25;
+        double bound = 0;
+        for (int step = 0; step < 40; step++)
+        {
+            double fmax = 0;
+            for (int j = 0; j < d; j++)
+            {
+                f[j] = (short)rng.Next(-3000, 3000);
+                real[j] = f[j] / 1024.0;
+                fmax = Math.Max(fmax, Math.Abs(real[j]));
+            }
+
+            int label = rng.Next(classes);
+            readout.TrainSample(f, 0, label);
+            oracle.TrainSample(real, 0, label);
+            bound += lr * fmax * (dp + lipschitz * ((d + 1) * fmax * bound + d * fmax * Math.Pow(2, -15))) + Math.Pow(2, -30);
+            double[] w = oracle.GetWeights();
+            for (int k = 0; k < w.Length; k++)
+            {
+                Assert.AreEqual(w[k], readout.WeightValue(k / d, k % d), bound + Math.Pow(2, -15), $"step {step}, weight {k}");
+            }
+        }
     }
 
     [TestMethod]
