@@ -12,6 +12,11 @@
 //   - the float64 oracle of the same configuration (--oracle).
 // Stream mode (--stream): batch 1, streaming homeostasis (running average, optional leak, no reset), one
 // continuous stream of --epochs shuffled passes.
+// Delta-rule stack (--rule delta --arch IN-H-OUT with --labels N): the feature layer IN-H learns first without
+// labels (self-defined targets, --feature-winners, --feature-epochs, over every training sample), then the head
+// H-OUT learns semi-supervised on its frozen responses (StackedTargetLearner); the labelled-only baseline trains
+// both on the labelled samples alone. --lr and --bias-lr take one value per layer; the head's default rate is
+// the normalised-LMS choice 0.5 / E||f||^2 over the labelled samples' features.
 using System;
 using System.CommandLine;
 using System.Globalization;
