@@ -732,3 +732,32 @@ public sealed class DirectAssociationOracle
         return best;
     }
 }
+
+/// <summary>A frozen lower oracle learner feeding an upper one that trains (mirrors the runtime's StackedTargetLearner).</summary>
+public sealed class StackedTargetOracle : ITargetLearnerOracle
+{
+    /// <summary>Stacks <paramref name="upper"/> on <paramref name="lower"/>.</summary>
+    public StackedTargetOracle(ITargetLearnerOracle lower, ITargetLearnerOracle upper)
+    {
+        Lower = lower ?? throw new ArgumentNullException(nameof(lower));
+        Upper = upper ?? throw new ArgumentNullException(nameof(upper));
+    }
+
+    /// <summary>The frozen lower learner.</summary>
+    public ITargetLearnerOracle Lower { get; }
+
+    /// <summary>The learning upper learner.</summary>
+    public ITargetLearnerOracle Upper { get; }
+
+    /// <inheritdoc />
+    public int OutputSize => Upper.OutputSize;
+
+    /// <inheritdoc />
+    public double[] Respond(double[] x) => Upper.Respond(Lower.Respond(x));
+
+    /// <inheritdoc />
+    public void LearnTowards(double[] target) => Upper.LearnTowards(target);
+
+    /// <inheritdoc />
+    public void EndBatch() => Upper.EndBatch();
+}

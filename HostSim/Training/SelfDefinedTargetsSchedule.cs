@@ -51,12 +51,21 @@ public sealed class SelfDefinedTargetsPlan
 
     /// <summary>Count bytes allocated per training step (fixed-point runs).</summary>
     public bool MeasureAllocation { get; init; }
+
+    /// <summary>Unsupervised runs: the training samples to learn from (null = all).</summary>
+    public int[]? Samples { get; init; }
+
+    /// <summary>Unsupervised runs: the training samples whose labels label the neurons in direct association (null = all).</summary>
+    public int[]? AssociationSamples { get; init; }
+
+    /// <summary>Evaluate after every epoch (else after the last one only; evaluation never changes learning).</summary>
+    public bool EvaluateEachEpoch { get; init; } = true;
 }
 
 /// <summary>What one schedule run measured.</summary>
 public sealed class SelfDefinedTargetsRunResult
 {
-    /// <summary>Test accuracy after each epoch / round / pass.</summary>
+    /// <summary>Test accuracy after each evaluated epoch / round / pass (every one, or the last only).</summary>
     public required double[] TestAccuracyByEpoch { get; init; }
 
     /// <summary>Final test accuracy.</summary>
@@ -156,15 +165,26 @@ public static class SelfDefinedTargetsSchedule
     }
 
     /// <summary>
-    /// Direct-association test accuracy: neurons labelled with every training sample and its label, then each test
-    /// sample predicted. <paramref name="assigned"/> is the number of neurons that got a class.
+    /// Direct-association test accuracy: neurons labelled with the training samples <paramref name="labelled"/> (null:
+    /// every one) and their labels, then each test sample predicted. <paramref name="assigned"/> is the number of
+    /// neurons that got a class.
     /// </summary>
-    public static double DirectAssociationAccuracy(ISelfDefinedTargetsSubject subject, LabelledDataSet data, out int assigned, out double inferMicroseconds)
+    public static double DirectAssociationAccuracy(ISelfDefinedTargetsSubject subject, LabelledDataSet data, int[]? labelled, out int assigned, out double inferMicroseconds)
     {
         subject.ClearAssociation();
-        for (int i = 0; i < data.Train.Count; i++)
+        if (labelled is null)
         {
-            subject.Observe(i);
+            for (int i = 0; i < data.Train.Count; i++)
+            {
+                subject.Observe(i);
+            }
+        }
+        else
+        {
+            foreach (int i in labelled)
+            {
+                subject.Observe(i);
+            }
         }
 
         assigned = subject.Assign();
@@ -204,6 +224,7 @@ public static class SelfDefinedTargetsSchedule
         console.Info(title);
         int n = data.Train.Count;
         int[] all = Range(n);
+        int[] unsupervisedSamples = plan.Samples ?? all;
         bool semi = plan.Labelled is not null;
         var isLabelled = new bool[n];
         int[] labelled = plan.Labelled ?? Array.Empty<int>();
@@ -213,7 +234,7 @@ public static class SelfDefinedTargetsSchedule
         }
 
         int[] unlabelled = Array.FindAll(all, i => !isLabelled[i]);
-        var byEpoch = new double[plan.Epochs];
+        var byEpoch = new System.Collections.Generic.List<double>();
         int assigned = 0;
         double infer = 0;
         if (semi && !plan.Stream && plan.PreEpochs > 0)
@@ -230,7 +251,7 @@ public static class SelfDefinedTargetsSchedule
             });
         }
 
-        long perEpoch = plan.Stream || !semi ? n : (plan.WithoutUnlabelled ? 0 : unlabelled.Length) + labelled.Length;
+        long perEpoch = !semi ? unsupervisedSamples.Length : plan.Stream ? n : (plan.WithoutUnlabelled ? 0 : unlabelled.Length) + labelled.Length;
         TrainingProgress.Run(console, plan.Epochs, Math.Max(1, perEpoch), progress =>
         {
             for (int e = 0; e < plan.Epochs; e++)
@@ -238,7 +259,7 @@ public static class SelfDefinedTargetsSchedule
                 progress.BeginEpoch(e + 1);
                 if (!semi)
                 {
-                    state.Pass(all, false, progress, 0);
+                    state.Pass(unsupervisedSamples, false, progress, 0);
                 }
                 else if (plan.Stream)
                 {
@@ -266,16 +287,22 @@ public static class SelfDefinedTargetsSchedule
                     subject.ResetHomeostasis();
                 }
 
-                byEpoch[e] = semi
+                if (!plan.EvaluateEachEpoch && e < plan.Epochs - 1)
+                {
+                    progress.EndEpoch();
+                    continue;
+                }
+
+                byEpoch.Add(semi
                     ? GroupAccuracy(subject, data, plan.NeuronsPerClass, out infer)
-                    : DirectAssociationAccuracy(subject, data, out assigned, out infer);
-                progress.EndEpoch(byEpoch[e]);
+                    : DirectAssociationAccuracy(subject, data, plan.AssociationSamples, out assigned, out infer));
+                progress.EndEpoch(byEpoch[^1]);
             }
         });
 
         return new SelfDefinedTargetsRunResult
         {
-            TestAccuracyByEpoch = byEpoch,
+            TestAccuracyByEpoch = byEpoch.ToArray(),
             TrainSeconds = state.TrainTicks / (double)Stopwatch.Frequency,
             TrainedSamples = state.Trained,
             InferMicrosecondsPerSample = infer,

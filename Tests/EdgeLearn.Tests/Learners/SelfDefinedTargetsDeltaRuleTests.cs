@@ -181,6 +181,35 @@ public sealed class SelfDefinedTargetsDeltaRuleTests
     }
 
     [TestMethod]
+    public void Stack_RespondAndLearn_UpperSeesLowerResponsesAndOnlyUpperLearns()
+    {
+        var data = new SyntheticClusters(12, 3, 40, 0.3, 8);
+        var lower = new DeltaRuleLearner(12, 9, Settings(batch: 4), KernelSet.Reference);
+        var upper = new DeltaRuleLearner(9, 3, new DeltaRuleSettings { BatchSize = 4, LearningRate = 0.2, BiasLearningRate = 0.05, Seed = 4 }, KernelSet.Reference);
+        var twin = new DeltaRuleLearner(9, 3, new DeltaRuleSettings { BatchSize = 4, LearningRate = 0.2, BiasLearningRate = 0.05, Seed = 4 }, KernelSet.Reference);
+        var stack = new StackedTargetLearner(lower, upper);
+        var trainer = new SelfDefinedTargetsTrainer(stack, new SupervisedTargetProvider(3, 1, 0));
+        int[] lowerBefore = (int[])lower.LatentWeights.Clone();
+        var target = new short[3];
+        for (int i = 0; i < data.Count; i++)
+        {
+            short[] features = (short[])lower.Respond(data.Inputs, i * 12).Clone();
+            CollectionAssert.AreEqual(twin.Respond(features, 0), stack.Respond(data.Inputs, i * 12), $"sample {i}: the stack must answer upper(lower(x))");
+            trainer.TrainSample(data.Inputs, i * 12, data.Labels[i]);
+            new SupervisedTargetProvider(3, 1, 0).FillTarget(null!, 0, data.Labels[i], target, 0);
+            twin.Respond(features, 0);
+            twin.LearnTowards(target, 0);
+        }
+
+        CollectionAssert.AreEqual(lowerBefore, lower.LatentWeights, "the lower learner is frozen");
+        CollectionAssert.AreEqual(twin.LatentWeights, upper.LatentWeights, "the upper learner learns exactly as on its own");
+        Assert.AreEqual(12, stack.InputSize);
+        Assert.AreEqual(3, stack.OutputSize);
+        Assert.AreEqual(lower.Memory.Total + upper.Memory.Total, stack.Memory.Total);
+        Assert.ThrowsExactly<ArgumentException>(() => new StackedTargetLearner(lower, new DeltaRuleLearner(8, 3, Settings(), KernelSet.Reference)));
+    }
+
+    [TestMethod]
     public void Settings_LearningRate_RoundsToPowerOfTwoOverSixtyFourB()
     {
         var s = new DeltaRuleSettings { BatchSize = 16, LearningRate = 0.03 };
