@@ -359,6 +359,11 @@ public sealed class DeltaRuleOracle : ITargetLearnerOracle
         for (int r = 0; r < _n; r++)
         {
             double e = target[r] - _y[r];
+            if (e == 0)
+            {
+                continue; // adds exactly nothing (a loser at 0 without smoothing: most rows)
+            }
+
             _gb[r] += e;
             int row = r * _m;
             for (int c = 0; c < _m; c++)
