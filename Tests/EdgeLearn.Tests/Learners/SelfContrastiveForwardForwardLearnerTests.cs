@@ -78,12 +78,21 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     }
 
     [TestMethod]
-    [DataRow(ContrastiveOptimizer.Signum)]
-    [DataRow(ContrastiveOptimizer.SgdMomentum)]
-    public void Training_Clusters_SeparatesPositiveFromNegativeGoodness(ContrastiveOptimizer optimizer)
+    [DataRow(ContrastiveOptimizer.Signum, 10)]
+    [DataRow(ContrastiveOptimizer.SgdMomentum, 10)]
+    [DataRow(ContrastiveOptimizer.SgdMomentum, 1)]
+    public void Training_Clusters_SeparatesPositiveFromNegativeGoodness(ContrastiveOptimizer optimizer, int batch)
     {
         var data = new SyntheticClusters(32, 4, 400, 0.2, 5);
-        var learner = Create(new[] { 32, 48 }, SmallSettings(optimizer));
+        var settings = SmallSettings(optimizer);
+        settings.BatchSize = batch;
+        if (batch == 1)
+        {
+            // A stream: one update per sample; the same step per sample as batch 10 applies per batch.
+            settings.LearningRate = new[] { 0.05 };
+        }
+
+        var learner = Create(new[] { 32, 48 }, settings);
         var (pos0, neg0) = MeanGoodness(learner, data, 1);
         var (pos, neg) = MeanGoodness(learner, data, 6);
         // Positive pairs (two views of one sample) end above the negative pairs (another cluster's sample).
