@@ -78,12 +78,21 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     }
 
     [TestMethod]
-    [DataRow(ContrastiveOptimizer.Signum)]
-    [DataRow(ContrastiveOptimizer.SgdMomentum)]
-    public void Training_Clusters_SeparatesPositiveFromNegativeGoodness(ContrastiveOptimizer optimizer)
+    [DataRow(ContrastiveOptimizer.Signum, 10)]
+    [DataRow(ContrastiveOptimizer.SgdMomentum, 10)]
+    [DataRow(ContrastiveOptimizer.SgdMomentum, 1)]
+    public void Training_Clusters_SeparatesPositiveFromNegativeGoodness(ContrastiveOptimizer optimizer, int batch)
     {
         var data = new SyntheticClusters(32, 4, 400, 0.2, 5);
-        var learner = Create(new[] { 32, 48 }, SmallSettings(optimizer));
+        var settings = SmallSettings(optimizer);
+        settings.BatchSize = batch;
+        if (batch == 1)
+        {
+            // A stream: one update per sample; the same step per sample as batch 10 applies per batch.
+            settings.LearningRate = new[] { 0.05 };
+        }
+
+        var learner = Create(new[] { 32, 48 }, settings);
         var (pos0, neg0) = MeanGoodness(learner, data, 1);
         var (pos, neg) = MeanGoodness(learner, data, 6);
         // Positive pairs (two views of one sample) end above the negative pairs (another cluster's sample).
@@ -182,14 +191,19 @@ public sealed class SelfContrastiveForwardForwardLearnerTests
     [TestMethod]
     public void MemoryPlan_SmallSignumConfiguration_FitsIn256KB()
     {
-        // The microcontroller configuration quoted in the report: 784-64 Signum with 16-bit momentum, ring of 8,
-        // readout 64 -> 10 with its latent weights and a feature buffer.
+        // The microcontroller configuration quoted in the report: 784-72 Signum with 16-bit momentum, ring of 8, views
+        // standardised on their own, readout 72 -> 10 with its latent weights and a feature buffer (255,644 bytes).
         var settings = new SelfContrastiveForwardForwardSettings { Optimizer = ContrastiveOptimizer.Signum, LearningRate = new[] { 1e-4 }, RingSize = 8, AccumulatorBits = 16 };
-        var learner = new SelfContrastiveForwardForwardLearner(NewNetwork(new[] { 784, 64 }, 1), settings, KernelSet.Reference, 28);
-        var readout = new FixedPointReadout(64, 10, 10, 1.0 / 256, KernelSet.Reference);
-        long total = learner.Memory.Total + readout.Memory.Total + 2 * 64;
+        var learner = new SelfContrastiveForwardForwardLearner(NewNetwork(new[] { 784, 72 }, 1), settings, KernelSet.Reference, 28);
+        var readout = new FixedPointReadout(72, 10, 10, 1.0 / 256, KernelSet.Reference);
+        long total = learner.Memory.Total + readout.Memory.Total + 2 * 72;
         Assert.IsTrue(total <= 256 * 1024, $"total {total} bytes");
-        Assert.AreEqual(784 * 64 * 2 + 64 * 4, learner.Memory.Persistent);
+        Assert.AreEqual(784 * 72 * 2 + 72 * 4, learner.Memory.Persistent);
+        // Independent count: weights + biases; s16 momentum, bias momentum, ring; two passes (s, z, a, second half),
+        // three views, H rows; readout weights + biases, latent, scores + errors + probabilities; feature buffer.
+        long expected = (784 * 72 * 2 + 72 * 4) + (784 * 72 * 2 + 72 * 4 + 8 * 784 * 2) + (2 * (784 * 2 + 72 * 4 + 72 * 2 + 784 * 2) + 3 * 784 * 2 + 2 * 72 * 2)
+            + (720 * 2 + 10 * 4) + 720 * 4 + (10 * 4 + 10 * 2 + 10 * 4) + 72 * 2;
+        Assert.AreEqual(expected, total);
     }
 
     [TestMethod]
