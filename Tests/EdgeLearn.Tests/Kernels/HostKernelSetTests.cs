@@ -9,6 +9,7 @@ using System.Runtime.InteropServices;
 using EdgeLearn.Kernels;
 using EdgeLearn.Kernels.Host;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using EdgeLearn.Tests.Support;
 
 namespace EdgeLearn.Tests.Kernels;
 
@@ -336,13 +337,13 @@ public sealed class HostKernelSetTests
         foreach ((string name, Action call) in calls)
         {
             call();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 1000; i++)
+            long allocated = AllocationMeter.FewestBytesPerRound(() =>
             {
-                call();
-            }
-
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                for (int i = 0; i < 1000; i++)
+                {
+                    call();
+                }
+            });
             Assert.AreEqual(0L, allocated, $"{name} on {set.Name} allocated {allocated} bytes in 1000 calls");
         }
     }
