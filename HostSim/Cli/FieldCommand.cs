@@ -95,7 +95,10 @@ public static class FieldCommand
             FieldSensorConfig s = config.Sensor;
             string adc = s.Adc == FieldAdc.Mcp3008 ? "MCP3008 (SPI)" : "ADS1115 (I2C)";
             console.Info($"field: {session.Source.ChannelCount} channels via {adc}{(simulate ? ", simulated buses (RF fingerprint scene, seed " + config.Simulation.Seed + ")" : ", real buses")}; network {session.Learner.Network.Description} b1, kernels {(config.Learner.Kernels == "reference" ? "reference" : Kernels.Host.HostKernels.Best.Name)}");
-            console.Info($"checkpoints: {config.CheckpointPath} every {config.Checkpoint.EverySamples} labelled samples");
+            console.Info(config.Learner.LearnsFromUnlabelled
+                ? $"unlabelled frames: learned with self-defined targets after {config.Learner.UnlabelledWarmUp} labelled ones (k-WTA, k={config.Learner.Winners}, streaming homeostasis gamma_H {config.Learner.HomeostasisRate.ToString(CultureInfo.InvariantCulture)})"
+                : "unlabelled frames: predicted only");
+            console.Info($"checkpoints: {config.CheckpointPath} every {config.Checkpoint.EverySamples} learned samples");
             if (session.RestoreOutcome == FieldRestoreOutcome.Restored)
             {
                 FieldTotals r = session.Restored;
@@ -117,7 +120,7 @@ public static class FieldCommand
                 _ => "scene ended",
             };
             console.Result($"field: {why} after {f.Seconds:F1} s; {f.SessionReads} frame reads this session ({result.FramesPerSecond:F0} frames/s, {result.StepsPerSecond:F0} learning steps/s on one core)");
-            console.Result($"totals: {f.Totals.SamplesLearned} samples learned, prequential accuracy {f.Totals.Accuracy:P2} (last {Runtime.Streaming.FieldLearner.RecentWindow} this session: {f.RecentAccuracy:P2}), dropped {f.Totals.FramesDropped}, faulty {f.Totals.FaultyFrames}, recoveries {f.Totals.Recoveries}");
+            console.Result($"totals: {f.Totals.SamplesLearned} labelled samples learned{(config.Learner.LearnsFromUnlabelled ? $" and {f.Totals.SamplesSelfLearned} unlabelled" : "")}, prequential accuracy {f.Totals.Accuracy:P2} (last {Runtime.Streaming.FieldLearner.RecentWindow} this session: {f.RecentAccuracy:P2}), dropped {f.Totals.FramesDropped}, faulty {f.Totals.FaultyFrames}, recoveries {f.Totals.Recoveries}");
             console.Result($"checkpoint: sequence {f.CheckpointSequence} ({session.Checkpoints.CommitCount} committed this session{(session.Checkpoints.CommitCount > 0 ? $", {session.Checkpoints.LastImageBytes} bytes each, last took {1000 * session.Checkpoints.LastCommitSeconds:F1} ms" : "")}, {session.Checkpoints.FailureCount} failed)");
             if (reportPath != null)
             {
@@ -125,7 +128,7 @@ public static class FieldCommand
                 console.Info($"wrote {reportPath}");
             }
 
-            return session.Checkpoints.FailureCount > 0 && session.Checkpoints.CommitCount == 0 && session.Field.SamplesLearned > 0 ? ExitCodes.Failure : ExitCodes.Success;
+            return session.Checkpoints.FailureCount > 0 && session.Checkpoints.CommitCount == 0 && session.Field.SamplesLearned + session.Field.SamplesSelfLearned > 0 ? ExitCodes.Failure : ExitCodes.Success;
         }
     }
 
@@ -140,7 +143,7 @@ public static class FieldCommand
     private static void WriteReport(string path, FieldConfig config, bool simulate, FieldSession session, FieldRunResult result)
     {
         FieldStatus f = result.Final;
-        MemoryPlan plan = session.Learner.Memory;
+        MemoryPlan plan = session.SemiSupervised?.Memory ?? session.Learner.Memory;
         var run = RunReport.ForCommand("field");
         run.Algo = "bep";
         run.Data = simulate ? "rf-fingerprint" : "sensor";
@@ -149,7 +152,7 @@ public static class FieldCommand
         run.Weights = "b1";
         run.Activations = "q0.15";
         run.Seed = config.Learner.Seed;
-        run.TrainSamples = session.Field.SamplesLearned;
+        run.TrainSamples = session.Field.SamplesLearned + session.Field.SamplesSelfLearned;
         run.TrainSeconds = f.Seconds;
         run.TrainSamplesPerSecond = result.StepsPerSecond;
         if (!double.IsNaN(result.AllocatedBytesPerStep))
@@ -167,6 +170,8 @@ public static class FieldCommand
         run.AddExtra("stream_accuracy", f.Totals.Accuracy);
         run.AddExtra("recent_accuracy", f.RecentAccuracy);
         run.AddExtra("samples_learned_total", f.Totals.SamplesLearned);
+        run.AddExtra("unlabelled_frames", config.Learner.Unlabelled);
+        run.AddExtra("samples_self_learned_total", f.Totals.SamplesSelfLearned);
         run.AddExtra("frames_dropped", f.Totals.FramesDropped);
         run.AddExtra("faulty_frames", f.Totals.FaultyFrames);
         run.AddExtra("recoveries", f.Totals.Recoveries);

@@ -6,14 +6,21 @@
 // state and the running totals:
 //   norm_mean i32[N], norm_spread i32[N], norm_frames i64    RunningNormalizer statistics (Export/Import)
 //   field_frames, field_samples, field_correct, field_dropped, field_faulty, field_recoveries   i64 totals
+//   field_self_samples i64                                    unlabelled frames learned from (absent = 0)
 //   scene_position i64                                        simulated scene position (--simulate), else 0
-// N <= 64 (one record array each). Resume restores learner and normaliser exactly as committed; the totals
-// continue from the committed values. A cut between two commits loses only the frames since the last one.
+//   homeostasis_h i32[C], homeostasis_average i32[C], homeostasis_updates i64
+//                                                             streaming homeostasis of self-defined targets
+//                                                             (learner.unlabelled = learn only)
+// N, C <= 64 (one record array each). Resume restores learner, normaliser and homeostasis exactly as committed;
+// the totals continue from the committed values. A checkpoint without homeostasis records (written while
+// unlabelled frames were only predicted) starts the homeostasis fresh. A cut between two commits loses only the
+// frames since the last one.
 using System;
 using System.IO;
 using EdgeLearn.Runtime.Checkpoints;
 using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Streaming;
 
 namespace EdgeLearn.HostSim.Field;
@@ -26,6 +33,9 @@ public sealed record FieldTotals
 
     /// <summary>Labelled frames learned from.</summary>
     public long SamplesLearned { get; init; }
+
+    /// <summary>Unlabelled frames learned from with a self-defined target.</summary>
+    public long SamplesSelfLearned { get; init; }
 
     /// <summary>Labelled frames predicted right before learning.</summary>
     public long CorrectPredictions { get; init; }
@@ -92,8 +102,23 @@ public static class FieldCheckpoint
     /// <summary>Record key of the simulated scene position.</summary>
     public const string KeyScenePosition = "scene_position";
 
-    /// <summary>The metadata records of a checkpoint: normaliser statistics and totals.</summary>
-    public static ImageRecords CreateRecords(RunningNormalizer normalizer, FieldTotals totals)
+    /// <summary>Record key of the unlabelled-frames-learned total.</summary>
+    public const string KeySelfSamples = "field_self_samples";
+
+    /// <summary>Record key of the homeostasis thresholds H (Q8.24).</summary>
+    public const string KeyHomeostasis = "homeostasis_h";
+
+    /// <summary>Record key of the homeostasis running averages (Q8.24).</summary>
+    public const string KeyHomeostasisAverage = "homeostasis_average";
+
+    /// <summary>Record key of the homeostasis update count.</summary>
+    public const string KeyHomeostasisUpdates = "homeostasis_updates";
+
+    /// <summary>
+    /// The metadata records of a checkpoint: normaliser statistics, totals and, when unlabelled frames are learned
+    /// from, the streaming <paramref name="homeostasis"/> (null otherwise).
+    /// </summary>
+    public static ImageRecords CreateRecords(RunningNormalizer normalizer, FieldTotals totals, Homeostasis? homeostasis = null)
     {
         ArgumentNullException.ThrowIfNull(normalizer);
         ArgumentNullException.ThrowIfNull(totals);
@@ -111,17 +136,25 @@ public static class FieldCheckpoint
         records.SetInt64(KeyFaulty, totals.FaultyFrames);
         records.SetInt64(KeyRecoveries, totals.Recoveries);
         records.SetInt64(KeyScenePosition, totals.ScenePosition);
+        records.SetInt64(KeySelfSamples, totals.SamplesSelfLearned);
+        if (homeostasis != null)
+        {
+            records.SetInt32Array(KeyHomeostasis, homeostasis.Values);
+            records.SetInt32Array(KeyHomeostasisAverage, homeostasis.Averages);
+            records.SetInt64(KeyHomeostasisUpdates, homeostasis.Updates);
+        }
+
         return records;
     }
 
     /// <summary>
     /// Restores the newest committed checkpoint of <paramref name="store"/> into <paramref name="learner"/> and
-    /// <paramref name="normalizer"/>. Everything is checked before anything changes: on
-    /// <see cref="FieldRestoreOutcome.Incompatible"/> (with <paramref name="problem"/> saying why) and on
-    /// <see cref="FieldRestoreOutcome.Fresh"/> both are untouched.
+    /// <paramref name="normalizer"/> (and <paramref name="homeostasis"/> when given and saved). Everything is checked
+    /// before anything changes: on <see cref="FieldRestoreOutcome.Incompatible"/> (with <paramref name="problem"/>
+    /// saying why) and on <see cref="FieldRestoreOutcome.Fresh"/> all are untouched.
     /// </summary>
     public static FieldRestoreOutcome TryRestore(CheckpointStore store, EquilibriumPropagationLearner learner, RunningNormalizer normalizer,
-        out FieldTotals totals, out uint sequence, out string? problem)
+        out FieldTotals totals, out uint sequence, out string? problem, Homeostasis? homeostasis = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(learner);
@@ -171,12 +204,29 @@ public static class FieldCheckpoint
             FaultyFrames = Get(KeyFaulty),
             Recoveries = Get(KeyRecoveries),
             ScenePosition = Get(KeyScenePosition),
+            SamplesSelfLearned = md.TryGetInt64(KeySelfSamples, out long self) ? self : 0,
         };
         if (restored.FramesRead < 0 || restored.SamplesLearned < 0 || restored.CorrectPredictions < 0 || restored.CorrectPredictions > restored.SamplesLearned
-            || restored.FramesDropped < 0 || restored.FaultyFrames < 0 || restored.Recoveries < 0 || restored.ScenePosition < 0)
+            || restored.FramesDropped < 0 || restored.FaultyFrames < 0 || restored.Recoveries < 0 || restored.ScenePosition < 0 || restored.SamplesSelfLearned < 0)
         {
             problem = $"checkpoint {latest.Sequence} has missing or inconsistent field totals";
             return FieldRestoreOutcome.Incompatible;
+        }
+
+        int[]? savedH = null;
+        int[]? savedAverage = null;
+        long savedUpdates = 0;
+        if (homeostasis != null && md.TryGetInt32Array(KeyHomeostasis, out int[] h))
+        {
+            if (!md.TryGetInt32Array(KeyHomeostasisAverage, out int[] average) || !md.TryGetInt64(KeyHomeostasisUpdates, out savedUpdates)
+                || h.Length != homeostasis.Values.Length || average.Length != h.Length || savedUpdates < 0)
+            {
+                problem = $"checkpoint {latest.Sequence} has homeostasis for {h.Length} outputs (incomplete or inconsistent); the learner has {homeostasis.Values.Length}";
+                return FieldRestoreOutcome.Incompatible;
+            }
+
+            savedH = h;
+            savedAverage = average;
         }
 
         if (!EquilibriumPropagationImage.TryRestore(latest.Parsed, learner, out ImageError error))
@@ -189,6 +239,11 @@ public static class FieldCheckpoint
         Array.Copy(mean, 0, stats, 0, n);
         Array.Copy(spread, 0, stats, n, n);
         normalizer.Import(stats, 0, normFrames);
+        if (savedH != null)
+        {
+            homeostasis!.Restore(savedH, savedAverage!, savedUpdates);
+        }
+
         totals = restored;
         sequence = latest.Sequence;
         return FieldRestoreOutcome.Restored;
@@ -206,14 +261,16 @@ public sealed class FieldCheckpointWriter : ICheckpointWriter
     private readonly CheckpointStore store;
     private readonly EquilibriumPropagationLearner learner;
     private readonly RunningNormalizer normalizer;
-    private readonly Func<long, FieldTotals> totals;
+    private readonly Func<FieldTotals> totals;
+    private readonly Homeostasis? homeostasis;
 
     /// <summary>
-    /// Creates the writer. <paramref name="totals"/> turns the session's samples-learned count (the argument of
-    /// <see cref="WriteCheckpoint"/>) into the run's totals at that moment.
+    /// Creates the writer. <paramref name="totals"/> gives the run's totals at the moment of a checkpoint;
+    /// <paramref name="homeostasis"/> (null when unlabelled frames are not learned from) is saved with them.
     /// </summary>
-    public FieldCheckpointWriter(CheckpointStore store, EquilibriumPropagationLearner learner, RunningNormalizer normalizer, Func<long, FieldTotals> totals)
+    public FieldCheckpointWriter(CheckpointStore store, EquilibriumPropagationLearner learner, RunningNormalizer normalizer, Func<FieldTotals> totals, Homeostasis? homeostasis = null)
     {
+        this.homeostasis = homeostasis;
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.learner = learner ?? throw new ArgumentNullException(nameof(learner));
         this.normalizer = normalizer ?? throw new ArgumentNullException(nameof(normalizer));
@@ -247,8 +304,8 @@ public sealed class FieldCheckpointWriter : ICheckpointWriter
     /// <inheritdoc />
     public void WriteCheckpoint(long samplesLearned)
     {
-        FieldTotals now = totals(samplesLearned);
-        ImageRecords records = FieldCheckpoint.CreateRecords(normalizer, now);
+        FieldTotals now = totals();
+        ImageRecords records = FieldCheckpoint.CreateRecords(normalizer, now, homeostasis);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         uint sequence;
         try
@@ -260,7 +317,7 @@ public sealed class FieldCheckpointWriter : ICheckpointWriter
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
         {
             FailureCount++;
-            Failed?.Invoke($"checkpoint at {now.SamplesLearned} samples not written: {e.Message}");
+            Failed?.Invoke($"checkpoint at {samplesLearned} samples learned not written: {e.Message}");
             return;
         }
 

@@ -1,12 +1,13 @@
 // FieldConfig: everything `edgelearn field` needs, as read from its configuration file (FieldConfigLoader).
 // Sections: sensor (the board front-end: ADC, buses, data-ready/trigger lines, fault checks, frame rate),
-// learner (the binary-weight EP network and its hyperparameters), stream (queue, normaliser, status),
+// learner (the binary-weight EP network, its hyperparameters, and what unlabelled frames do), stream (queue, normaliser, status),
 // checkpoint (file-backed A/B slots), labels (where labels come from on a real board) and simulation (the
 // RF scene, sparse labels and scheduled faults used with --simulate). Every default is the RF demo's.
 using System;
 using System.Collections.Generic;
 using EdgeLearn.Boards.RaspberryPi;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using Iot.Device.Ads1115;
 
 namespace EdgeLearn.HostSim.Field;
@@ -209,6 +210,42 @@ public sealed class FieldLearnerConfig
 
     /// <summary>Kernel set: "auto" (fastest bit-exact host variant) or "reference". Default auto.</summary>
     public string Kernels { get; set; } = "auto";
+
+    /// <summary>
+    /// What an unlabelled frame does: "predict" (inference only) or "learn" (a self-defined target: k-WTA over the
+    /// outputs minus a streaming homeostasis, ALGORITHMS.md section 4). Default predict.
+    /// </summary>
+    public string Unlabelled { get; set; } = "predict";
+
+    /// <summary>Winners k of the self-defined target of unlabelled frames. Default 1.</summary>
+    public int Winners { get; set; } = 1;
+
+    /// <summary>
+    /// Labelled frames learned before unlabelled ones are learned from (until then they are only predicted): a
+    /// self-defined target from an untrained network teaches it noise. Default 1000.
+    /// </summary>
+    public int UnlabelledWarmUp { get; set; } = 1000;
+
+    /// <summary>Homeostasis rate gamma_H, applied after every unlabelled frame learned from. Default 0.05.</summary>
+    public double HomeostasisRate { get; set; } = 0.05;
+
+    /// <summary>Rate eta of the homeostasis running average of winning. Default 1/16.</summary>
+    public double HomeostasisAverageRate { get; set; } = 1.0 / 16;
+
+    /// <summary>True when unlabelled frames are learned from.</summary>
+    public bool LearnsFromUnlabelled => Unlabelled == "learn";
+
+    /// <summary>The self-defined target settings of unlabelled frames (streaming homeostasis, no smoothing).</summary>
+    public SelfDefinedTargetSettings BuildTargetSettings() => new()
+    {
+        Winners = Winners,
+        Smoothing = 0,
+        HomeostasisRate = HomeostasisRate,
+        Mode = HomeostasisMode.Streaming,
+        BatchSize = Batch,
+        AverageRate = HomeostasisAverageRate,
+        LeakShift = 0,
+    };
 
     /// <summary>The learner settings (the demo's, with this section's values).</summary>
     public EquilibriumPropagationSettings BuildSettings() => new()

@@ -5,7 +5,8 @@
 //                 data_rate_sps, data_ready_pin, trigger_pin, data_ready_timeout_ms, stuck_frames,
 //                 rail_channels, amplifier_gain, frame_rate_hz }
 //   learner     { classes, hidden, seed, free_steps, nudged_steps, beta, batch, accumulator_bits, gamma, tau,
-//                 bias_learning_rate, kernels }
+//                 bias_learning_rate, kernels, unlabelled: predict | learn, unlabelled_warm_up, winners,
+//                 homeostasis_rate, homeostasis_average_rate }
 //   stream      { queue, normalizer_shift, max_frames, status_seconds, fault_backoff_ms }
 //   checkpoint  { path, every_samples, block_size, blocks }
 //   labels      { source: none | file | gpio, file, poll_ms, gpio_pins, gpio_active_low }
@@ -131,6 +132,21 @@ public static class FieldConfigLoader
         catch (ArgumentException e)
         {
             throw r.Error("learner", "has an invalid hyperparameter: " + e.Message);
+        }
+
+        if (l.Unlabelled != "predict" && l.Unlabelled != "learn")
+        {
+            throw r.Error("learner.unlabelled", $"must be predict or learn, was '{l.Unlabelled}'");
+        }
+
+        r.Range("learner.unlabelled_warm_up", l.UnlabelledWarmUp, 0, int.MaxValue);
+        try
+        {
+            l.BuildTargetSettings().Validate(l.Classes);
+        }
+        catch (ArgumentException e)
+        {
+            throw r.Error("learner", "has an invalid self-defined target setting: " + e.Message);
         }
 
         FieldStreamConfig st = config.Stream;
@@ -284,6 +300,11 @@ public static class FieldConfigLoader
                 case "tau": l.Tau = r.Double(p.Value, key); break;
                 case "bias_learning_rate": l.BiasLearningRate = r.Double(p.Value, key); break;
                 case "kernels": l.Kernels = r.String(p.Value, key); break;
+                case "unlabelled": l.Unlabelled = r.String(p.Value, key); break;
+                case "unlabelled_warm_up": l.UnlabelledWarmUp = r.Int(p.Value, key); break;
+                case "winners": l.Winners = r.Int(p.Value, key); break;
+                case "homeostasis_rate": l.HomeostasisRate = r.Double(p.Value, key); break;
+                case "homeostasis_average_rate": l.HomeostasisAverageRate = r.Double(p.Value, key); break;
                 default: throw r.Unknown(key);
             }
         }

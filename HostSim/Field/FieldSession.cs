@@ -2,8 +2,9 @@
 //
 //   sensor (board front-end over real buses, or over HostSim's simulated buses with an RF scene)
 //     -> FieldLearner.Acquire(label)     one frame read; faults counted, learning paused, nothing else touched
-//     -> FieldLearner.LearnNext()        normalise, learn (labelled) or predict; every checkpoint.every_samples
-//                                        labelled frames a full checkpoint is committed to the A/B file store
+//     -> FieldLearner.LearnNext()        normalise, learn (labelled), learn with a self-defined target or predict
+//                                        (unlabelled, per learner.unlabelled); every checkpoint.every_samples
+//                                        learned frames a full checkpoint is committed to the A/B file store
 // Open() builds everything from a FieldConfig and resumes from the newest committed checkpoint (learner,
 // normaliser, totals, and under --simulate the scene position). Run() loops until the token is cancelled
 // (Ctrl+C, SIGTERM), stream.max_frames reads were made or the scene ends, then learns the frames still queued
@@ -30,7 +31,9 @@ using EdgeLearn.Kernels;
 using EdgeLearn.Kernels.Host;
 using EdgeLearn.Runtime.Checkpoints;
 using EdgeLearn.Runtime.Images;
+using EdgeLearn.Runtime.Learners;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Models;
 using EdgeLearn.Runtime.Streaming;
 
@@ -168,18 +171,30 @@ public sealed class FieldSession : IDisposable
         network.Initialize(lc.Seed);
         KernelSet kernels = lc.Kernels == "reference" ? KernelSet.Reference : HostKernels.Best;
         Learner = new EquilibriumPropagationLearner(network, lc.BuildSettings(), kernels);
+        if (lc.LearnsFromUnlabelled)
+        {
+            SemiSupervised = new SemiSupervisedClassifier(new EquilibriumPropagationTargetLearner(Learner), lc.Classes, lc.BuildTargetSettings());
+        }
+
+        Homeostasis? homeostasis = SemiSupervised?.Provider.SelfDefined.Homeostasis;
         Normalizer = new RunningNormalizer(channels, config.Stream.NormalizerShift);
         Store = new CheckpointStore(store, ImageLimits.Default);
-        RestoreOutcome = FieldCheckpoint.TryRestore(Store, Learner, Normalizer, out restored, out uint sequence, out string? problem);
+        RestoreOutcome = FieldCheckpoint.TryRestore(Store, Learner, Normalizer, out restored, out uint sequence, out string? problem, homeostasis);
         RestoredSequence = sequence;
         RestoreProblem = problem;
-        Checkpoints = new FieldCheckpointWriter(Store, Learner, Normalizer, SessionTotals);
+        if (SemiSupervised != null)
+        {
+            // The warm-up counts labelled frames across restarts: a resumed learner is as trained as it was.
+            SemiSupervised.WarmUpLabelledSamples = Math.Max(0, lc.UnlabelledWarmUp - restored.SamplesLearned);
+        }
+
+        Checkpoints = new FieldCheckpointWriter(Store, Learner, Normalizer, () => Totals, homeostasis);
         if (warn != null)
         {
             Checkpoints.Failed += warn;
         }
 
-        Field = new FieldLearner(source, Learner, Normalizer, config.Stream.Queue, config.Checkpoint.EverySamples, Checkpoints);
+        Field = new FieldLearner(source, SemiSupervised ?? (ISupervisedLearner)Learner, Normalizer, config.Stream.Queue, config.Checkpoint.EverySamples, Checkpoints);
         Checkpoints.Committed += (_, _) => processedAtCommit = Field.FramesProcessed;
         if (rig != null)
         {
@@ -201,6 +216,12 @@ public sealed class FieldSession : IDisposable
 
     /// <summary>The learner.</summary>
     public EquilibriumPropagationLearner Learner { get; }
+
+    /// <summary>
+    /// The semi-supervised wrapper of <see cref="Learner"/> that learns from unlabelled frames too
+    /// (learner.unlabelled = learn), else null.
+    /// </summary>
+    public SemiSupervisedClassifier? SemiSupervised { get; }
 
     /// <summary>The normaliser.</summary>
     public RunningNormalizer Normalizer { get; }
@@ -303,7 +324,25 @@ public sealed class FieldSession : IDisposable
     }
 
     /// <summary>The totals now: restored plus this session.</summary>
-    public FieldTotals Totals => SessionTotals(Field.SamplesLearned);
+    public FieldTotals Totals
+    {
+        get
+        {
+            FieldLearner? f = Field;
+            long faulty = f == null ? 0 : f.Faults(SensorStatus.BusError) + f.Faults(SensorStatus.Stuck) + f.Faults(SensorStatus.RailSaturated) + f.Faults(SensorStatus.NotReady);
+            return new FieldTotals
+            {
+                FramesRead = restored.FramesRead + (f?.FramesRead ?? 0),
+                SamplesLearned = restored.SamplesLearned + (f?.SamplesLearned ?? 0),
+                SamplesSelfLearned = restored.SamplesSelfLearned + (f?.SamplesSelfLearned ?? 0),
+                CorrectPredictions = restored.CorrectPredictions + (f?.CorrectPredictions ?? 0),
+                FramesDropped = restored.FramesDropped + (f?.FramesDropped ?? 0),
+                FaultyFrames = restored.FaultyFrames + faulty,
+                Recoveries = restored.Recoveries + (f?.Recoveries ?? 0),
+                ScenePosition = Rig?.Scene.Position ?? 0,
+            };
+        }
+    }
 
     /// <summary>
     /// Runs the loop until <paramref name="token"/> is cancelled, max_frames reads were made or the scene ends;
@@ -419,11 +458,19 @@ public sealed class FieldSession : IDisposable
         }
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        Learner.EndBatch();
+        if (SemiSupervised != null)
+        {
+            SemiSupervised.EndBatch();
+        }
+        else
+        {
+            Learner.EndBatch();
+        }
+
         if (Field.FramesProcessed > 0 && Field.FramesProcessed != processedAtCommit)
         {
             // Everything this session learned or normalised since the last periodic checkpoint.
-            Checkpoints.WriteCheckpoint(Field.SamplesLearned);
+            Checkpoints.WriteCheckpoint(Field.SamplesLearned + Field.SamplesSelfLearned);
         }
 
         return new FieldRunResult
@@ -471,22 +518,6 @@ public sealed class FieldSession : IDisposable
             FieldLabelSourceKind.File => new FileLabelSource(config.LabelFilePath!, config.Learner.Classes, l.PollMs, warn),
             FieldLabelSourceKind.Gpio => new GpioButtonLabelSource(hardware.OpenGpio != null ? hardware.OpenGpio() : new GpioController(), l.GpioPins!, l.GpioActiveLow),
             _ => new NoLabelSource(),
-        };
-    }
-
-    private FieldTotals SessionTotals(long samplesLearned)
-    {
-        FieldLearner? f = Field;
-        long faulty = f == null ? 0 : f.Faults(SensorStatus.BusError) + f.Faults(SensorStatus.Stuck) + f.Faults(SensorStatus.RailSaturated) + f.Faults(SensorStatus.NotReady);
-        return new FieldTotals
-        {
-            FramesRead = restored.FramesRead + (f?.FramesRead ?? 0),
-            SamplesLearned = restored.SamplesLearned + samplesLearned,
-            CorrectPredictions = restored.CorrectPredictions + (f?.CorrectPredictions ?? 0),
-            FramesDropped = restored.FramesDropped + (f?.FramesDropped ?? 0),
-            FaultyFrames = restored.FaultyFrames + faulty,
-            Recoveries = restored.Recoveries + (f?.Recoveries ?? 0),
-            ScenePosition = Rig?.Scene.Position ?? 0,
         };
     }
 

@@ -8,9 +8,11 @@
 //                    (frames arriving faster than learning: the freshest data wins).
 //   LearnNext()      consumer side: takes the oldest queued frame, converts codes to signed Q0.15 (the one
 //                    converter), updates the running normaliser, and trains on it when it carries a label
-//                    (label >= 0), else only predicts. Prediction before learning gives the prequential
-//                    (test-then-train) accuracy, overall and over the last RecentWindow labelled frames.
-//                    Every CheckpointInterval learned samples the checkpoint writer is called.
+//                    (label >= 0). An unlabelled frame is learned from with a self-defined target when the
+//                    learner can (IUnlabelledLearner, e.g. SemiSupervisedClassifier), else only predicted.
+//                    Prediction before learning gives the prequential (test-then-train) accuracy, overall and
+//                    over the last RecentWindow labelled frames. Every CheckpointInterval learned samples
+//                    (labelled and unlabelled) the checkpoint writer is called.
 // Nothing here knows clocks, files or consoles: the caller decides how often each side runs.
 //
 // Buffers: _queueCodes short[(Q + 1) * N], _queueLabels int[Q + 1] (one spare slot), _values short[N], _inputs short[N],
@@ -22,7 +24,7 @@ namespace EdgeLearn.Runtime.Streaming
     /// <summary>Receives a request to persist learned state (implemented with checkpoints by the caller).</summary>
     public interface ICheckpointWriter
     {
-        /// <summary>Persists the learner's state; <paramref name="samplesLearned"/> tells how far learning got.</summary>
+        /// <summary>Persists the learner's state; <paramref name="samplesLearned"/> (labelled and unlabelled) tells how far learning got.</summary>
         void WriteCheckpoint(long samplesLearned);
     }
 
@@ -34,6 +36,7 @@ namespace EdgeLearn.Runtime.Streaming
 
         private readonly ISensorFrameSource _source;
         private readonly Learners.ISupervisedLearner _learner;
+        private readonly Learners.IUnlabelledLearner _unlabelled;
         private readonly RunningNormalizer _normalizer;
         private readonly ICheckpointWriter _checkpoints;
         private readonly int _channels;
@@ -95,6 +98,7 @@ namespace EdgeLearn.Runtime.Streaming
 
             _source = source;
             _learner = learner;
+            _unlabelled = learner as Learners.IUnlabelledLearner;
             _normalizer = normalizer;
             _checkpoints = checkpoints;
             _checkpointInterval = checkpointInterval;
@@ -129,6 +133,15 @@ namespace EdgeLearn.Runtime.Streaming
 
         /// <summary>Labelled frames learned from.</summary>
         public long SamplesLearned { get; private set; }
+
+        /// <summary>Unlabelled frames learned from with a self-defined target (0 unless the learner can).</summary>
+        public long SamplesSelfLearned { get; private set; }
+
+        /// <summary>True when unlabelled frames are learned from (the learner is an IUnlabelledLearner).</summary>
+        public bool LearnsFromUnlabelled
+        {
+            get { return _unlabelled != null; }
+        }
 
         /// <summary>Labelled frames whose prediction (made before learning) was right.</summary>
         public long CorrectPredictions { get; private set; }
@@ -214,7 +227,8 @@ namespace EdgeLearn.Runtime.Streaming
         }
 
         /// <summary>
-        /// Processes the oldest queued frame: normalise, then train (labelled) or predict (unlabelled).
+        /// Processes the oldest queued frame: normalise, then train (labelled), learn with a self-defined target
+        /// (unlabelled, when the learner can) or predict (unlabelled).
         /// Returns false when the queue is empty or learning is paused; <paramref name="prediction"/> is the class
         /// predicted before learning.
         /// </summary>
@@ -235,7 +249,18 @@ namespace EdgeLearn.Runtime.Streaming
             FramesProcessed++;
             if (label < 0)
             {
-                prediction = _learner.Predict(_inputs, 0);
+                if (_unlabelled == null)
+                {
+                    prediction = _learner.Predict(_inputs, 0);
+                    return true;
+                }
+
+                if (_unlabelled.LearnUnlabelled(_inputs, 0, out prediction))
+                {
+                    SamplesSelfLearned++;
+                    CheckpointWhenDue();
+                }
+
                 return true;
             }
 
@@ -260,14 +285,20 @@ namespace EdgeLearn.Runtime.Streaming
             _recentCorrect += _recent[_recentNext];
             _recentNext = (_recentNext + 1) % RecentWindow;
 
-            if (_checkpointInterval > 0 && SamplesLearned % _checkpointInterval == 0)
+            CheckpointWhenDue();
+            return true;
+        }
+
+        // Every CheckpointInterval learned samples (labelled and unlabelled): end the open batch and checkpoint.
+        private void CheckpointWhenDue()
+        {
+            long learned = SamplesLearned + SamplesSelfLearned;
+            if (_checkpointInterval > 0 && learned % _checkpointInterval == 0)
             {
                 _learner.EndBatch();
-                _checkpoints.WriteCheckpoint(SamplesLearned);
+                _checkpoints.WriteCheckpoint(learned);
                 CheckpointsWritten++;
             }
-
-            return true;
         }
 
         /// <summary>Copies the normalised inputs (Q0.15) of the latest processed frame into <paramref name="into"/>.</summary>

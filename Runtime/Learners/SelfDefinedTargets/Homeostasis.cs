@@ -179,6 +179,45 @@ namespace EdgeLearn.Runtime.Learners.SelfDefinedTargets
             _observed = 0;
         }
 
+        /// <summary>
+        /// Restores saved state (a checkpoint): H from <paramref name="values"/> and, in streaming mode, the running
+        /// average from <paramref name="averages"/> (ignored in mini-batch mode, where a partial batch is dropped), and
+        /// the update count. Both arrays are checked before anything changes; a mismatch throws and changes nothing.
+        /// </summary>
+        public void Restore(int[] values, int[] averages, long updates)
+        {
+            if (values == null || values.Length != _h.Length)
+            {
+                throw new ArgumentException("saved homeostasis has " + (values == null ? 0 : values.Length) + " values, expected " + _h.Length, nameof(values));
+            }
+
+            if (_streaming && (averages == null || averages.Length != _h.Length))
+            {
+                throw new ArgumentException("saved streaming homeostasis has " + (averages == null ? 0 : averages.Length) + " running averages, expected " + _h.Length, nameof(averages));
+            }
+
+            if (updates < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(updates), "update count must be >= 0, got " + updates);
+            }
+
+            Array.Copy(values, _h, _h.Length);
+            if (_streaming)
+            {
+                Array.Copy(averages, _average, _h.Length);
+            }
+            else
+            {
+                for (int j = 0; j < _sum.Length; j++)
+                {
+                    _sum[j] = 0;
+                }
+            }
+
+            _observed = 0;
+            Updates = updates;
+        }
+
         // H += gamma_H (activity - set point), then the optional leak; saturating.
         private void Move(int j, long activity)
         {

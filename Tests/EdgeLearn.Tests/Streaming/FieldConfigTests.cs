@@ -127,7 +127,7 @@ public sealed class FieldConfigTests
         code = EdgeLearnCli.Run(new[] { "field", "--simulate", "--config", config, "--max-frames", "150", "--report", dir.Combine("r2.json") }, Program.CreateRegistry(), output, new StringWriter());
         Assert.AreEqual(ExitCodes.Success, code, output.ToString());
         StringAssert.Contains(output.ToString(), "resumed from checkpoint sequence 3: 300 samples learned, 300 frames read");
-        StringAssert.Contains(output.ToString(), "totals: 450 samples learned");
+        StringAssert.Contains(output.ToString(), "totals: 450 labelled samples learned");
         JsonNode report = JsonNode.Parse(File.ReadAllText(dir.Combine("r2.json")))!;
         Assert.AreEqual("field", (string?)report["command"]);
         Assert.AreEqual(150, (long)report["train_samples"]!);

@@ -81,12 +81,23 @@ public sealed partial class FieldKillResumeTests
         Assert.AreEqual("", run2.Errors());
     }
 
+    // With learnUnlabelled, one frame in three is labelled and the others are learned with self-defined targets,
+    // so the checkpoints also carry the streaming homeostasis.
     [TestMethod]
-    public void FieldSession_PowerCutsAtRandomFlashBytes_ResumeRestoresExactlyTheLastCommit()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void FieldSession_PowerCutsAtRandomFlashBytes_ResumeRestoresExactlyTheLastCommit(bool learnUnlabelled)
     {
         using var dir = new TempDirectory();
         FieldConfig c = FieldTestKit.SimConfig(dir.Path);
         c.Checkpoint.EverySamples = 40;
+        if (learnUnlabelled)
+        {
+            c.Learner.Unlabelled = "learn";
+            c.Learner.UnlabelledWarmUp = 20;
+            c.Simulation.LabelEvery = 3;
+        }
+
         var flash = new FlashBlockStore(1024, 16);
         var rng = new Random(77);
         uint lastSequence = 0;
@@ -104,7 +115,7 @@ public sealed partial class FieldKillResumeTests
             {
                 Assert.AreEqual(FieldRestoreOutcome.Restored, s.RestoreOutcome, $"cycle {cycle}");
                 Assert.AreEqual(lastSequence, s.RestoredSequence, $"cycle {cycle}: the newest commit before the cut");
-                CollectionAssert.AreEqual(lastState, FieldTestKit.Snapshot(s.Learner, s.Normalizer), $"cycle {cycle}: weights, learner state and normaliser exactly as committed");
+                CollectionAssert.AreEqual(lastState, FieldTestKit.Snapshot(s), $"cycle {cycle}: weights, learner state, normaliser and homeostasis exactly as committed");
                 Assert.AreEqual(lastTotals, s.Restored, $"cycle {cycle}: totals as committed");
                 Assert.AreEqual(lastTotals!.ScenePosition, s.Rig!.Scene.Position, "the scene continues where the checkpoint left it");
             }
@@ -113,17 +124,17 @@ public sealed partial class FieldKillResumeTests
             s.Checkpoints.Committed += (sequence, totals) =>
             {
                 lastSequence = sequence;
-                lastState = FieldTestKit.Snapshot(session.Learner, session.Normalizer);
+                lastState = FieldTestKit.Snapshot(session);
                 lastTotals = totals;
             };
             if (cycle == 7)
             {
                 // No cut: the resumed learner trains on and commits newer checkpoints.
-                long before = lastTotals!.SamplesLearned;
+                long before = lastTotals!.SamplesLearned + lastTotals.SamplesSelfLearned;
                 uint sequenceBefore = lastSequence;
                 s.Config.Stream.MaxFrames = 400;
                 s.Run(default);
-                Assert.IsTrue(lastTotals.SamplesLearned >= before + 400 && lastSequence > sequenceBefore);
+                Assert.IsTrue(lastTotals.SamplesLearned + lastTotals.SamplesSelfLearned >= before + 400 && lastSequence > sequenceBefore);
                 break;
             }
 
@@ -137,6 +148,7 @@ public sealed partial class FieldKillResumeTests
 
         Assert.AreEqual(7, cuts);
         Assert.IsTrue(lastSequence > 7, $"sequence {lastSequence}");
+        Assert.AreEqual(learnUnlabelled, lastTotals!.SamplesSelfLearned > 0, $"{lastTotals.SamplesSelfLearned} unlabelled frames learned");
     }
 
     [GeneratedRegex(@"resumed from checkpoint sequence (\d+): (\d+) samples learned")]

@@ -53,6 +53,27 @@ internal static class FieldTestKit
         return bytes;
     }
 
+    /// <summary>
+    /// Every byte of a field session's learned state: <see cref="Snapshot(EquilibriumPropagationLearner, RunningNormalizer)"/>
+    /// followed, when unlabelled frames are learned from, by the homeostasis (H, running averages, update count).
+    /// </summary>
+    public static byte[] Snapshot(FieldSession session)
+    {
+        byte[] core = Snapshot(session.Learner, session.Normalizer);
+        if (session.SemiSupervised == null)
+        {
+            return core;
+        }
+
+        Runtime.Learners.SelfDefinedTargets.Homeostasis h = session.SemiSupervised.Provider.SelfDefined.Homeostasis;
+        var bytes = new byte[core.Length + (8 * h.Values.Length) + 8];
+        Buffer.BlockCopy(core, 0, bytes, 0, core.Length);
+        Buffer.BlockCopy(h.Values, 0, bytes, core.Length, 4 * h.Values.Length);
+        Buffer.BlockCopy(h.Averages, 0, bytes, core.Length + (4 * h.Values.Length), 4 * h.Values.Length);
+        BitConverter.TryWriteBytes(bytes.AsSpan(core.Length + (8 * h.Values.Length)), h.Updates);
+        return bytes;
+    }
+
     /// <summary>A fingerprint scene of <paramref name="classes"/> classes, no novel class.</summary>
     public static RfFingerprintScene Scene(int classes, uint seed) => new(new RfFingerprintSceneSettings { InitialClassCount = classes, NovelClassCount = 0 }, seed);
 
