@@ -30,6 +30,7 @@ using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
 using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Models;
 
+using static EdgeLearn.HostSim.Cli.AlgorithmOptions;
 namespace EdgeLearn.HostSim.Training;
 
 /// <summary>The <c>sdt</c> training algorithm.</summary>
@@ -590,70 +591,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         return Math.Min(1.0, DefaultDeltaStep / energy / (stream ? DefaultBatch : 1));
     }
 
-    private static void Validate(Action validate)
-    {
-        try
-        {
-            validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CommandLineUsageException(e.Message);
-        }
-    }
-
     private static bool Explicit<T>(ParseResult parseResult, Option<T> option) => parseResult.GetResult(option) is { Implicit: false };
-
-    private static System.Text.Json.Nodes.JsonArray ToJsonArray(double[] values)
-    {
-        var array = new System.Text.Json.Nodes.JsonArray();
-        foreach (double v in values)
-        {
-            array.Add(Math.Round(v, 6));
-        }
-
-        return array;
-    }
-
-    private static double[] ParseList(string text, string name)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new double[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
-            {
-                throw new CommandLineUsageException($"{name}: '{parts[i]}' is not a number (expected a comma list such as 1e-4,1e-5)");
-            }
-        }
-
-        return values;
-    }
-
-    private static Option<string> Choice(string name, string fallback, string description, params string[] allowed)
-    {
-        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        o.AcceptOnlyFromAmong(allowed);
-        return o;
-    }
-
-    private static Option<int> IntOption(string name, int fallback, string description, int min, int max)
-    {
-        var o = new Option<int>(name) { Description = $"{description} (default {fallback})", DefaultValueFactory = _ => fallback };
-        o.Validators.Add(r => OptionChecks.InRange(r, name, min, max));
-        return o;
-    }
-
-    private static Option<double> DoubleOption(string name, double fallback, string description)
-    {
-        return new Option<double>(name) { Description = $"{description} (default {fallback.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => fallback };
-    }
-
-    private static Option<string> ListOption(string name, double[] fallback, string description)
-    {
-        string text = string.Join(",", Array.ConvertAll(fallback, v => v.ToString("R", CultureInfo.InvariantCulture)));
-        return new Option<string>(name) { Description = $"{description} (default {text})", DefaultValueFactory = _ => text };
-    }
 
     private sealed class Configuration
     {
