@@ -142,7 +142,11 @@ public static class ImageCommands
                     }
 
                     bytes = v.Bytes;
-                    if (parseResult.GetValue(inference) && v.Image!.IsFull)
+                    if (parseResult.GetValue(inference) && v.Image!.IsFull && v.SdtModel is { } sdt)
+                    {
+                        bytes = SelfDefinedTargetsImage.WriteInference(sdt.Layer, sdt.Targets, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
+                    }
+                    else if (parseResult.GetValue(inference) && v.Image!.IsFull)
                     {
                         if (v.Model is null)
                         {
@@ -285,7 +289,7 @@ public static class ImageCommands
                     return ExitCodes.Failure;
                 }
 
-                if (v.Model is null)
+                if (!v.CanRun)
                 {
                     console.Warn($"{EdgeLearnCli.ExecutableName}: {file}: learner '{ImageLearnerKinds.Name(v.Image!.LearnerKind)}' cannot be evaluated by this build.");
                     return ExitCodes.Failure;
@@ -294,14 +298,31 @@ public static class ImageCommands
                 long start = Stopwatch.GetTimestamp();
                 LabelledDataSet set = DataSetCatalog.Load(data.Bind(parseResult));
                 console.Info($"Loaded {set} in {Stopwatch.GetElapsedTime(start).TotalSeconds:F2} s.");
-                EquilibriumPropagationNetwork network = v.Model.Network;
-                NetworkDescription d = network.Description;
-                if (set.Test.Dimension != d.InputSize || set.ClassCount != d.ClassCount)
+                NetworkDescription d = v.Image!.Description;
+                int classes = v.SdtModel?.Association.ClassCount ?? d.ClassCount;
+                if (set.Test.Dimension != d.InputSize || set.ClassCount != classes)
                 {
-                    throw new CommandLineUsageException($"--model {file} is {d} with {d.ClassCount} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
+                    throw new CommandLineUsageException($"--model {file} is {d} with {classes} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
                 }
 
-                var engine = new EquilibriumPropagationInference(network, v.Model.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
+                // sdt: the layer's response through the saved class map (direct association or class groups), exactly
+                // as the training run evaluated; bep: the free phase and the class groups.
+                Func<short[], int> predict;
+                MemoryPlan plan;
+                if (v.SdtModel is { } sdt)
+                {
+                    predict = input => sdt.Predict(input, 0);
+                    MemoryPlan layer = sdt.Layer.Memory;
+                    MemoryPlan map = sdt.Association.Memory;
+                    plan = new MemoryPlan(layer.Persistent + 4L * d.OutputSize, 0, layer.Scratch + map.Scratch);
+                }
+                else
+                {
+                    var engine = new EquilibriumPropagationInference(v.Model!.Network, v.Model.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
+                    predict = input => engine.Predict(input, 0);
+                    plan = engine.Memory;
+                }
+
                 var x = new short[d.InputSize];
                 LabelledDataPart test = set.Test;
                 console.Info($"Evaluating {file} ({CSharpImageEmitter.Describe(v.Image!)}) on {test.Count:N0} test samples.");
@@ -315,7 +336,7 @@ public static class ImageCommands
                         x[k] = FixedPoint.UnitByteToQ15(test.Inputs[at + k]);
                     }
 
-                    if (engine.Predict(x, 0) == test.Labels[i])
+                    if (predict(x) == test.Labels[i])
                     {
                         correct++;
                     }
@@ -341,7 +362,6 @@ public static class ImageCommands
                         r.InferMicrosecondsPerSample = microseconds;
                     }
 
-                    MemoryPlan plan = engine.Memory;
                     r.MemoryBytes = new MemoryBytesReport(plan.Persistent, plan.LearnerState, plan.Scratch);
                     r.ModelImageBytes = v.Bytes.Length;
                     r.ModelSha256 = ModelImageFiles.Sha256Hex(v.Bytes);

@@ -30,7 +30,10 @@ public static class ImageSummary
         output.WriteLine($"  sha256      {ModelImageFiles.Sha256Hex(v.Bytes)}");
         output.WriteLine($"  kind        {ImageFormat.ImageKindName(m.ImageKind)}{(m.IsFull ? " (learner state: training can resume)" : " (no learner state)")}");
         output.WriteLine($"  learner     {ImageLearnerKinds.Name(m.LearnerKind)}");
-        output.WriteLine($"  arch        {m.Description} ({m.Description.ClassCount} classes, {m.Description.NeuronsPerClass} output neuron(s) per class)");
+        string classes = v.SdtModel is { } mapped
+            ? $"{mapped.Association.ClassCount} classes through the class map"
+            : $"{m.Description.ClassCount} classes, {m.Description.NeuronsPerClass} output neuron(s) per class";
+        output.WriteLine($"  arch        {m.Description} ({classes})");
         output.WriteLine($"  formats     weights {ImageFormat.WeightFormatName(m.WeightFormat)}, activations {ImageFormat.ActivationFormatName(m.ActivationFormat)}, biases s32 Q8.24, scales s32 Q0.15");
         int scales = m.FindSection(ImageSectionTypes.Scales, 0);
         if (scales >= 0)
@@ -54,6 +57,12 @@ public static class ImageSummary
         }
 
         output.WriteLine($"  parameters  {weights.ToString("N0", inv)} weights, {biases.ToString("N0", inv)} biases");
+        if (v.SdtModel is { } sdt)
+        {
+            var map = sdt.Association;
+            output.WriteLine($"  class map   {map.AssignedNeurons} of {map.NeuronCount} output neurons assigned to {map.ClassCount} classes ({(sdt.SemiSupervised ? "class groups: semi-supervised" : "direct association: unsupervised")})");
+        }
+
         output.WriteLine("  sections    #   type                  index    offset    length  crc32");
         for (int i = 0; i < m.SectionCount; i++)
         {
@@ -103,6 +112,13 @@ public static class ImageSummary
             w.WriteNumber("neurons_per_class", m.Description.NeuronsPerClass);
             w.WriteString("weights", ImageFormat.WeightFormatName(m.WeightFormat));
             w.WriteString("activations", ImageFormat.ActivationFormatName(m.ActivationFormat));
+            if (v.SdtModel is { } sdt)
+            {
+                w.WriteNumber("classes", sdt.Association.ClassCount);
+                w.WriteNumber("assigned_neurons", sdt.Association.AssignedNeurons);
+                w.WriteBoolean("semi_supervised", sdt.SemiSupervised);
+            }
+
             int scales = m.FindSection(ImageSectionTypes.Scales, 0);
             if (scales >= 0)
             {

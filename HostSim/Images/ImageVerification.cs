@@ -1,7 +1,8 @@
 // ImageVerification: the complete check of an image on the host, as `edgelearn verify` and `inspect` run it:
 // the container (ModelImage.TryParse) and, for learner kinds with a mapping in this build, the learner's own
-// rules (EquilibriumPropagationImage.TryRead for "bep").
+// rules (EquilibriumPropagationImage.TryRead for "bep", SelfDefinedTargetsImage.TryRead for "sdt").
 using System;
+using EdgeLearn.Kernels.Host;
 using EdgeLearn.Runtime.Images;
 
 namespace EdgeLearn.HostSim.Images;
@@ -9,11 +10,12 @@ namespace EdgeLearn.HostSim.Images;
 /// <summary>Result of verifying one image.</summary>
 public sealed class ImageVerification
 {
-    private ImageVerification(byte[] bytes, ModelImage? image, EquilibriumPropagationModel? model, ImageError? error, bool learnerChecked)
+    private ImageVerification(byte[] bytes, ModelImage? image, EquilibriumPropagationModel? model, ImageError? error, bool learnerChecked, SelfDefinedTargetsModel? sdtModel = null)
     {
         Bytes = bytes;
         Image = image;
         Model = model;
+        SdtModel = sdtModel;
         Error = error;
         LearnerChecked = learnerChecked;
     }
@@ -26,6 +28,12 @@ public sealed class ImageVerification
 
     /// <summary>The EP network read from a valid "bep" image, else null.</summary>
     public EquilibriumPropagationModel? Model { get; }
+
+    /// <summary>The delta-rule layer and class map read from a valid "sdt" image (host kernels), else null.</summary>
+    public SelfDefinedTargetsModel? SdtModel { get; }
+
+    /// <summary>True when this build can run the image (a valid image of a learner kind with a mapping).</summary>
+    public bool CanRun => Model is not null || SdtModel is not null;
 
     /// <summary>The first failed check, or null when the image is valid.</summary>
     public ImageError? Error { get; }
@@ -44,6 +52,13 @@ public sealed class ImageVerification
         if (!ModelImage.TryParse(bytes, 0, bytes.Length, limits, out ModelImage image, out ImageError error))
         {
             return new ImageVerification(bytes, null, null, error, false);
+        }
+
+        if (image.LearnerKind == ImageLearnerKinds.Sdt)
+        {
+            return SelfDefinedTargetsImage.TryRead(image, HostKernels.Best, out SelfDefinedTargetsModel sdt, out error)
+                ? new ImageVerification(bytes, image, null, null, true, sdt)
+                : new ImageVerification(bytes, image, null, error, true);
         }
 
         if (image.LearnerKind != ImageLearnerKinds.Bep)

@@ -17,6 +17,9 @@
 // H-OUT learns semi-supervised on its frozen responses (StackedTargetLearner); the labelled-only baseline trains
 // both on the labelled samples alone. --lr and --bias-lr take one value per layer; the head's default rate is
 // the normalised-LMS choice 0.5 / E||f||^2 over the labelled samples' features.
+// Model image (--out FILE, learner kind 3, Runtime/Images/SelfDefinedTargetsImage.cs): the single-layer delta rule
+// only, unsupervised or semi-supervised; an inference image (weights, biases, the neuron -> class map the final
+// evaluation used) or with --full-image the learner and homeostasis state too. --rule ep and the stack are refused.
 using System;
 using System.CommandLine;
 using System.Globalization;
@@ -73,6 +76,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
     private Option<bool> oracleEachEpoch = null!;
     private Option<int> featureEpochs = null!;
     private Option<int> featureWinners = null!;
+    private Option<bool> fullImage = null!;
 
     // Shared with bep (same names and types; whoever registers first creates them).
     private Option<string> weights = null!;
@@ -123,6 +127,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         oracleEachEpoch = AlgorithmRegistry.GetOrAddOption(command, "--oracle-each-epoch", () => new Option<bool>("--oracle-each-epoch") { Description = "sdt: evaluate the oracle after every epoch too (default: after the last one; its evaluation is slow)" });
         featureEpochs = AlgorithmRegistry.GetOrAddOption(command, "--feature-epochs", () => IntOption("--feature-epochs", 20, "sdt: epochs of the unsupervised feature layer of a delta-rule stack (--arch IN-H-OUT with --labels)", 1, 100000));
         featureWinners = AlgorithmRegistry.GetOrAddOption(command, "--feature-winners", () => IntOption("--feature-winners", 5, "sdt: winners k of the feature layer of a delta-rule stack", 1, 65535));
+        fullImage = AlgorithmRegistry.GetOrAddOption(command, "--full-image", () => new Option<bool>("--full-image") { Description = "sdt: with --out, write a full image (learner and homeostasis state: learning can resume) instead of an inference image" });
         preEpochs = AlgorithmRegistry.GetOrAddOption(command, "--pre-epochs", () => IntOption("--pre-epochs", 10, "sdt: supervised pre-training epochs on the labelled subset (semi-supervised)", 0, 100000));
 
         weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));
@@ -152,9 +157,16 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         LabelledDataSet data = options.LoadData(console);
         var c = Configure(options, parseResult, data);
         KernelSet kernelSet = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best;
-        if (options.OutputPath is not null)
+        if (options.OutputPath is null && parseResult.GetValue(fullImage))
         {
-            console.Warn("sdt does not write model images yet; --out is ignored.");
+            throw new CommandLineUsageException("--full-image applies to the image written with --out FILE");
+        }
+
+        if (options.OutputPath is not null && (c.Ep is not null || c.Stacked))
+        {
+            throw new CommandLineUsageException(c.Ep is not null
+                ? "--out with --rule ep: sdt model images hold the single-layer delta rule only (--rule delta)"
+                : $"--out with a delta-rule stack (--arch {c.Description}): sdt model images hold a single layer only");
         }
 
         short[] trainX = SupervisedTrainingLoop.ToQ15(data.Train.Inputs);
@@ -198,6 +210,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         console.Result($"untrained control: {evaluation} {control:P2}{(controlProbe is double cp ? $", linear probe {cp:P2}" : "")}");
 
         SelfDefinedTargetsRunResult result = SelfDefinedTargetsSchedule.Run("training the fixed-point learner", console, built.Subject, data, plan);
+        byte[]? image = options.OutputPath is null ? null : WriteImage(options, parseResult.GetValue(fullImage), built, data, labelled is not null, result, console);
         double? probe = probes > 0 ? SelfDefinedTargetsProbe.Run(built.Subject, data, probes, options.Seed, kernelSet) : null;
         long flips = built.Ep?.Flips ?? 0;
         console.Result($"fixed point: {evaluation} test accuracy {result.TestAccuracy:P2} ({data.Name}, {data.Train.Count} train / {data.Test.Count} test, {options.Epochs} {(c.Stream ? "stream pass(es)" : labelled is null ? "epoch(s)" : "round(s)")}, seed {options.Seed}), {result.TrainSamplesPerSecond:F0} samples/s{(built.Ep is null ? "" : $", {flips} flips")}{(labelled is null ? $", {result.AssignedNeurons} of {built.Subject.OutputSize} neurons assigned" : "")}{(probe is double p ? $"; linear probe {p:P2}" : "")}");
@@ -215,6 +228,12 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         report.InferMicrosecondsPerSample = result.InferMicrosecondsPerSample;
         report.AllocatedBytesPerTrainStep = result.AllocatedBytesPerTrainStep;
         report.MemoryBytes = new MemoryBytesReport(memory.Persistent, memory.LearnerState, memory.Scratch);
+        if (image is not null)
+        {
+            report.ModelImageBytes = image.Length;
+            report.ModelSha256 = Images.ModelImageFiles.Sha256Hex(image);
+        }
+
         report.AddExtra("rule", c.Rule);
         report.AddExtra("evaluation", labelled is null ? "direct_association" : "class_groups");
         report.AddExtra("labels", c.Labels);
@@ -315,6 +334,28 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         }
 
         return ExitCodes.Success;
+    }
+
+    // The run's delta-rule layer as a model image: the class map is the final evaluation's (direct association
+    // labelled with the training part, or the class groups when semi-supervised), so `eval --model` reproduces it.
+    private static byte[] WriteImage(TrainOptions options, bool full, Built built, LabelledDataSet data, bool semi, SelfDefinedTargetsRunResult result, IRunConsole console)
+    {
+        DeltaRuleLearner layer = built.Delta!;
+        SelfDefinedTargetProvider provider = built.Subject.SelfDefined!;
+        DirectAssociation association = built.Subject.Association;
+        if (semi)
+        {
+            association = new DirectAssociation(layer.OutputSize, data.ClassCount);
+            association.AssignGroups();
+        }
+
+        var metadata = Images.ModelImageFiles.CreateMetadata(data.Name, data.Split, options.Epochs, options.Seed, data.Train.Count, data.Test.Count, result.TestAccuracy, result.TrainSeconds, ToolInfo.Version);
+        byte[] image = full
+            ? Runtime.Images.SelfDefinedTargetsImage.WriteFull(layer, provider, association, semi, metadata)
+            : Runtime.Images.SelfDefinedTargetsImage.WriteInference(layer, provider.Settings, association, semi, metadata);
+        Images.ModelImageFiles.WriteBytes(options.OutputPath!, image);
+        console.Info($"{(full ? "full" : "inference")} image written to {options.OutputPath} ({image.Length} bytes)");
+        return image;
     }
 
     private static SelfDefinedTargetsPlan CopyPlan(SelfDefinedTargetsPlan p, bool withoutUnlabelled, bool evaluateEachEpoch = true) => new()

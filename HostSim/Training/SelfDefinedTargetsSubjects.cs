@@ -69,6 +69,9 @@ public sealed class FixedPointSelfDefinedTargetsSubject : ISelfDefinedTargetsSub
     /// <summary>The direct association.</summary>
     public DirectAssociation Association => association;
 
+    /// <summary>The self-defined-target provider (its homeostasis), or null when the subject has none.</summary>
+    public SelfDefinedTargetProvider? SelfDefined => selfDefined;
+
     /// <inheritdoc />
     public int OutputSize => trainer.Learner.OutputSize;
 

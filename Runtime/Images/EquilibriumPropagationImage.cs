@@ -576,6 +576,13 @@ namespace EdgeLearn.Runtime.Images
                 }
             }
 
+            int map = image.FindSection(ImageSectionTypes.ClassMapS32, 0);
+            if (map >= 0)
+            {
+                error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * map, "section CLASS_MAP_S32 is not defined for learner 'bep' (its classes are the output groups)");
+                return false;
+            }
+
             if (image.IsFull)
             {
                 if (!image.HasSectionType(stateType) || !image.HasSectionType(ImageSectionTypes.BiasPendingS32))

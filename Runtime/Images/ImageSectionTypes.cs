@@ -13,7 +13,9 @@
 //   0x0022        BOP_ACCUMULATORS_S32  l       n_{l+1} x n_l s32      learner state
 //   0x0023        LATENT_WEIGHTS_S32    l       n_{l+1} x n_l s32      learner state
 //   0x0024        HOMEOSTASIS_S32       l       n_{l+1} s32            learner state
+//   0x0026        HOMEOSTASIS_TRACE_S32 l       n_{l+1} s32            learner state
 //   0x0030        LEARNER_COUNTERS      0       typed records          learner state
+//   0x0100        CLASS_MAP_S32         0       n_L s32, class of each output neuron or -1
 //   0x0020-0x00FF learner state range (only in full images)
 //   0x0100-0x7FFF reserved, required: a reader that does not know one refuses the image
 //   0x8001        METADATA              0       typed records (optional)
@@ -62,8 +64,17 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Bias steps of the open mini-batch (Q8.24, s32), one section per weight layer (learner state).</summary>
         public const int BiasPendingS32 = 0x0025;
 
+        /// <summary>
+        /// Per-neuron homeostasis traces of weight layer <c>index</c> (learner state): what the homeostasis averages
+        /// between updates (a running average, or the target sums of the open mini-batch; the learner defines which).
+        /// </summary>
+        public const int HomeostasisTraceS32 = 0x0026;
+
         /// <summary>Learner counters as typed records (sample counts, random state ...).</summary>
         public const int LearnerCounters = 0x0030;
+
+        /// <summary>Class of each output neuron (n_L s32, a class index or -1 for none; exactly one, index 0).</summary>
+        public const int ClassMapS32 = 0x0100;
 
         /// <summary>Optional metadata as typed records (data set, accuracy, training time ...).</summary>
         public const int Metadata = 0x8001;
@@ -95,7 +106,9 @@ namespace EdgeLearn.Runtime.Images
                 case LatentWeightsS32:
                 case HomeostasisS32:
                 case BiasPendingS32:
+                case HomeostasisTraceS32:
                 case LearnerCounters:
+                case ClassMapS32:
                 case Metadata:
                     return true;
                 default:
@@ -118,7 +131,7 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>True for section types that exist once per weight layer (index = layer).</summary>
         public static bool IsPerLayer(int type)
         {
-            return (type >= WeightsB1 && type <= WeightsS16) || type == BiasesS32 || (type >= BopAccumulatorsS8 && type <= BiasPendingS32);
+            return (type >= WeightsB1 && type <= WeightsS16) || type == BiasesS32 || (type >= BopAccumulatorsS8 && type <= HomeostasisTraceS32);
         }
 
         /// <summary>Name of a type code as written in the format document, or "0x" and four hex digits when unknown.</summary>
@@ -152,8 +165,12 @@ namespace EdgeLearn.Runtime.Images
                     return "HOMEOSTASIS_S32";
                 case BiasPendingS32:
                     return "BIAS_PENDING_S32";
+                case HomeostasisTraceS32:
+                    return "HOMEOSTASIS_TRACE_S32";
                 case LearnerCounters:
                     return "LEARNER_COUNTERS";
+                case ClassMapS32:
+                    return "CLASS_MAP_S32";
                 case Metadata:
                     return "METADATA";
                 default:

@@ -440,7 +440,7 @@ namespace EdgeLearn.Runtime.Images
             {
                 int t = _types[i];
                 bool single = t == ImageSectionTypes.Model || t == ImageSectionTypes.Scales || t == ImageSectionTypes.Hyperparameters
-                    || t == ImageSectionTypes.LearnerCounters || t == ImageSectionTypes.Metadata;
+                    || t == ImageSectionTypes.LearnerCounters || t == ImageSectionTypes.ClassMapS32 || t == ImageSectionTypes.Metadata;
                 if (single && _indices[i] != 0)
                 {
                     error = Fail(ImageErrorCode.BadSectionIndex, EntryOffset(i) + 2, "section " + ImageSectionTypes.Name(t) + " has index " + _indices[i] + "; it exists once, with index 0");
@@ -591,6 +591,10 @@ namespace EdgeLearn.Runtime.Images
                 else if (t == ImageSectionTypes.Scales)
                 {
                     expected = 4L * layers;
+                }
+                else if (t == ImageSectionTypes.ClassMapS32)
+                {
+                    expected = 4L * d.OutputSize;
                 }
 
                 if (expected >= 0 && _lengths[i] != expected)

@@ -135,6 +135,18 @@ namespace EdgeLearn.Runtime.Learners.SelfDefinedTargets
             get { return _biases; }
         }
 
+        /// <summary>Bias steps of the open mini-batch, Q8.24 (live array; learner state).</summary>
+        public int[] PendingBiasSteps
+        {
+            get { return _biasStep; }
+        }
+
+        /// <summary>Samples learnt in the open mini-batch, in [0, B).</summary>
+        public int SamplesInBatch
+        {
+            get { return _inBatch; }
+        }
+
         /// <summary>Product shift S of the weight update.</summary>
         public int UpdateShift
         {
@@ -182,6 +194,33 @@ namespace EdgeLearn.Runtime.Learners.SelfDefinedTargets
             _inBatch = 0;
             _pending = false;
             Requantize();
+        }
+
+        /// <summary>
+        /// Restores the counters of a checkpoint after its arrays (<see cref="Weights"/>, <see cref="LatentWeights"/>,
+        /// <see cref="Biases"/>, <see cref="PendingBiasSteps"/>) were copied in. Rows of an open mini-batch are marked
+        /// for requantisation (a row that did not move requantises to the weights it has, so the result is the same
+        /// integers as never having stopped). Drops a response awaiting its target.
+        /// </summary>
+        public void RestoreCounters(long samplesSeen, int samplesInBatch)
+        {
+            if (samplesSeen < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(samplesSeen), "samples seen must be >= 0, got " + samplesSeen);
+            }
+
+            if (samplesInBatch < 0 || samplesInBatch >= Settings.BatchSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(samplesInBatch), "samples in the open batch must be in [0, " + Settings.BatchSize + "), got " + samplesInBatch);
+            }
+
+            SamplesSeen = samplesSeen;
+            _inBatch = samplesInBatch;
+            _pending = false;
+            for (int r = 0; r < _outputs; r++)
+            {
+                _dirty[r] = samplesInBatch > 0;
+            }
         }
 
         /// <summary>Real value of weight (r, c) as the forward pass uses it, for oracles and inspection.</summary>

@@ -159,6 +159,66 @@ namespace EdgeLearn.Runtime.Learners.SelfDefinedTargets
             }
         }
 
+        /// <summary>
+        /// Sets the assignment directly (a saved map): neuron j gets classes[offset + j], a class index or -1. The map is
+        /// checked before anything changes; observations are forgotten.
+        /// </summary>
+        public void SetAssignment(int[] classes, int offset)
+        {
+            if (classes == null)
+            {
+                throw new ArgumentNullException(nameof(classes));
+            }
+
+            if (offset < 0 || offset > classes.Length - _neurons)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), "offset " + offset + " leaves fewer than " + _neurons + " classes in an array of " + classes.Length);
+            }
+
+            for (int j = 0; j < _neurons; j++)
+            {
+                int c = classes[offset + j];
+                if (c < -1 || c >= _classes)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(classes), "neuron " + j + " has class " + c + ", outside [-1, " + _classes + ")");
+                }
+            }
+
+            Clear();
+            for (int j = 0; j < _neurons; j++)
+            {
+                int c = classes[offset + j];
+                _assigned[j] = c;
+                if (c >= 0)
+                {
+                    _perClass[c]++;
+                    AssignedNeurons++;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Assigns the class groups of a supervised output layer: neuron j belongs to class j / G with
+        /// G = neurons / classes (which must divide). Predict is then the argmax of the group sums, first on ties.
+        /// </summary>
+        public void AssignGroups()
+        {
+            if (_neurons % _classes != 0)
+            {
+                throw new InvalidOperationException(_neurons + " neurons do not split into groups for " + _classes + " classes");
+            }
+
+            int group = _neurons / _classes;
+            Clear();
+            for (int j = 0; j < _neurons; j++)
+            {
+                _assigned[j] = j / group;
+                _perClass[j / group]++;
+            }
+
+            AssignedNeurons = _neurons;
+        }
+
         /// <summary>Class of neuron <paramref name="neuron"/> from the last <see cref="Assign"/>, or -1.</summary>
         public int AssignedClass(int neuron)
         {

@@ -85,6 +85,18 @@ namespace EdgeLearn.Runtime.Learners.SelfDefinedTargets
             get { return _average; }
         }
 
+        /// <summary>Q0.15 target sums of the open mini-batch (mini-batch mode; null in streaming mode; live array).</summary>
+        public int[] BatchSums
+        {
+            get { return _sum; }
+        }
+
+        /// <summary>True in <see cref="HomeostasisMode.Streaming"/> mode.</summary>
+        public bool IsStreaming
+        {
+            get { return _streaming; }
+        }
+
         /// <summary>Activity each neuron is regulated to, Q8.24.</summary>
         public int SetPoint
         {
@@ -215,6 +227,28 @@ namespace EdgeLearn.Runtime.Learners.SelfDefinedTargets
             }
 
             _observed = 0;
+            Updates = updates;
+        }
+
+        /// <summary>
+        /// Restores the counters of an exact checkpoint after <see cref="Values"/> and <see cref="Averages"/> or
+        /// <see cref="BatchSums"/> were copied in: <paramref name="pendingCount"/> targets in the open mini-batch (0 in
+        /// streaming mode) and the update count. Unlike <see cref="Restore"/> the open mini-batch is kept.
+        /// </summary>
+        public void RestoreCounters(int pendingCount, long updates)
+        {
+            int most = _streaming ? 0 : _batchSize - 1;
+            if (pendingCount < 0 || pendingCount > most)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pendingCount), "targets in the open batch must be in [0, " + most + "], got " + pendingCount);
+            }
+
+            if (updates < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(updates), "update count must be >= 0, got " + updates);
+            }
+
+            _observed = pendingCount;
             Updates = updates;
         }
 
