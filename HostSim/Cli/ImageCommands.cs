@@ -15,6 +15,7 @@ using EdgeLearn.HostSim.Reporting;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward;
 using EdgeLearn.Runtime.Models;
 
 namespace EdgeLearn.HostSim.Cli;
@@ -285,7 +286,31 @@ public static class ImageCommands
                     return ExitCodes.Failure;
                 }
 
-                if (v.Model is null)
+                int inputSize;
+                int classCount;
+                string arch;
+                Func<short[], int> predict;
+                Func<MemoryPlan> memory;
+                if (v.ScffModel is { } scff)
+                {
+                    // SCFF features and the fixed-point readout: the integers the training run's readout evaluation used.
+                    SelfContrastiveClassifier classifier = scff.CreateClassifier(EdgeLearn.Kernels.Host.HostKernels.Best);
+                    inputSize = scff.Network.Description.InputSize;
+                    classCount = scff.ClassCount;
+                    arch = scff.Network.Description.ToString();
+                    predict = input => classifier.Predict(input, 0);
+                    memory = () => classifier.Memory;
+                }
+                else if (v.Model is { } ep)
+                {
+                    var engine = new EquilibriumPropagationInference(ep.Network, ep.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
+                    inputSize = ep.Network.Description.InputSize;
+                    classCount = ep.Network.Description.ClassCount;
+                    arch = ep.Network.Description.ToString();
+                    predict = input => engine.Predict(input, 0);
+                    memory = () => engine.Memory;
+                }
+                else
                 {
                     console.Warn($"{EdgeLearnCli.ExecutableName}: {file}: learner '{ImageLearnerKinds.Name(v.Image!.LearnerKind)}' cannot be evaluated by this build.");
                     return ExitCodes.Failure;
@@ -294,15 +319,12 @@ public static class ImageCommands
                 long start = Stopwatch.GetTimestamp();
                 LabelledDataSet set = DataSetCatalog.Load(data.Bind(parseResult));
                 console.Info($"Loaded {set} in {Stopwatch.GetElapsedTime(start).TotalSeconds:F2} s.");
-                EquilibriumPropagationNetwork network = v.Model.Network;
-                NetworkDescription d = network.Description;
-                if (set.Test.Dimension != d.InputSize || set.ClassCount != d.ClassCount)
+                if (set.Test.Dimension != inputSize || set.ClassCount != classCount)
                 {
-                    throw new CommandLineUsageException($"--model {file} is {d} with {d.ClassCount} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
+                    throw new CommandLineUsageException($"--model {file} is {arch} with {classCount} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
                 }
 
-                var engine = new EquilibriumPropagationInference(network, v.Model.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
-                var x = new short[d.InputSize];
+                var x = new short[inputSize];
                 LabelledDataPart test = set.Test;
                 console.Info($"Evaluating {file} ({CSharpImageEmitter.Describe(v.Image!)}) on {test.Count:N0} test samples.");
                 long correct = 0;
@@ -315,7 +337,7 @@ public static class ImageCommands
                         x[k] = FixedPoint.UnitByteToQ15(test.Inputs[at + k]);
                     }
 
-                    if (engine.Predict(x, 0) == test.Labels[i])
+                    if (predict(x) == test.Labels[i])
                     {
                         correct++;
                     }
@@ -331,7 +353,7 @@ public static class ImageCommands
                     r.Algo = ImageLearnerKinds.Name(v.Image!.LearnerKind);
                     r.Data = set.Name;
                     r.Split = set.Split;
-                    r.Arch = d.ToString();
+                    r.Arch = arch;
                     r.Weights = ImageFormat.WeightFormatName(v.Image.WeightFormat);
                     r.Activations = ImageFormat.ActivationFormatName(v.Image.ActivationFormat);
                     r.TestSamples = test.Count;
@@ -341,7 +363,7 @@ public static class ImageCommands
                         r.InferMicrosecondsPerSample = microseconds;
                     }
 
-                    MemoryPlan plan = engine.Memory;
+                    MemoryPlan plan = memory();
                     r.MemoryBytes = new MemoryBytesReport(plan.Persistent, plan.LearnerState, plan.Scratch);
                     r.ModelImageBytes = v.Bytes.Length;
                     r.ModelSha256 = ModelImageFiles.Sha256Hex(v.Bytes);

@@ -30,7 +30,15 @@ public static class ImageSummary
         output.WriteLine($"  sha256      {ModelImageFiles.Sha256Hex(v.Bytes)}");
         output.WriteLine($"  kind        {ImageFormat.ImageKindName(m.ImageKind)}{(m.IsFull ? " (learner state: training can resume)" : " (no learner state)")}");
         output.WriteLine($"  learner     {ImageLearnerKinds.Name(m.LearnerKind)}");
-        output.WriteLine($"  arch        {m.Description} ({m.Description.ClassCount} classes, {m.Description.NeuronsPerClass} output neuron(s) per class)");
+        if (v.ScffModel is { } scff)
+        {
+            output.WriteLine($"  arch        {m.Description} (SCFF layers) + readout {scff.FeatureCount} features ({(scff.ReadoutAllLayers ? "all layers" : "last layer")}) -> {scff.ClassCount} classes");
+        }
+        else
+        {
+            output.WriteLine($"  arch        {m.Description} ({m.Description.ClassCount} classes, {m.Description.NeuronsPerClass} output neuron(s) per class)");
+        }
+
         output.WriteLine($"  formats     weights {ImageFormat.WeightFormatName(m.WeightFormat)}, activations {ImageFormat.ActivationFormatName(m.ActivationFormat)}, biases s32 Q8.24, scales s32 Q0.15");
         int scales = m.FindSection(ImageSectionTypes.Scales, 0);
         if (scales >= 0)
@@ -51,6 +59,12 @@ public static class ImageSummary
         {
             weights += m.Description.WeightCount(l);
             biases += m.Description.Size(l + 1);
+        }
+
+        if (v.ScffModel is { } model)
+        {
+            weights += model.ReadoutWeights.Length;
+            biases += model.ReadoutBiases.Length;
         }
 
         output.WriteLine($"  parameters  {weights.ToString("N0", inv)} weights, {biases.ToString("N0", inv)} biases");
@@ -103,6 +117,15 @@ public static class ImageSummary
             w.WriteNumber("neurons_per_class", m.Description.NeuronsPerClass);
             w.WriteString("weights", ImageFormat.WeightFormatName(m.WeightFormat));
             w.WriteString("activations", ImageFormat.ActivationFormatName(m.ActivationFormat));
+            if (v.ScffModel is { } scff)
+            {
+                w.WriteStartObject("readout");
+                w.WriteNumber("features", scff.FeatureCount);
+                w.WriteNumber("classes", scff.ClassCount);
+                w.WriteString("layers", scff.ReadoutAllLayers ? "all" : "last");
+                w.WriteEndObject();
+            }
+
             int scales = m.FindSection(ImageSectionTypes.Scales, 0);
             if (scales >= 0)
             {

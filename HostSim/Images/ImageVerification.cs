@@ -1,6 +1,6 @@
 // ImageVerification: the complete check of an image on the host, as `edgelearn verify` and `inspect` run it:
 // the container (ModelImage.TryParse) and, for learner kinds with a mapping in this build, the learner's own
-// rules (EquilibriumPropagationImage.TryRead for "bep").
+// rules (EquilibriumPropagationImage.TryRead for "bep", SelfContrastiveForwardForwardImage.TryRead for "scff").
 using System;
 using EdgeLearn.Runtime.Images;
 
@@ -9,11 +9,12 @@ namespace EdgeLearn.HostSim.Images;
 /// <summary>Result of verifying one image.</summary>
 public sealed class ImageVerification
 {
-    private ImageVerification(byte[] bytes, ModelImage? image, EquilibriumPropagationModel? model, ImageError? error, bool learnerChecked)
+    private ImageVerification(byte[] bytes, ModelImage? image, EquilibriumPropagationModel? model, ImageError? error, bool learnerChecked, SelfContrastiveForwardForwardModel? scffModel = null)
     {
         Bytes = bytes;
         Image = image;
         Model = model;
+        ScffModel = scffModel;
         Error = error;
         LearnerChecked = learnerChecked;
     }
@@ -26,6 +27,9 @@ public sealed class ImageVerification
 
     /// <summary>The EP network read from a valid "bep" image, else null.</summary>
     public EquilibriumPropagationModel? Model { get; }
+
+    /// <summary>The SCFF network and readout read from a valid "scff" image, else null.</summary>
+    public SelfContrastiveForwardForwardModel? ScffModel { get; }
 
     /// <summary>The first failed check, or null when the image is valid.</summary>
     public ImageError? Error { get; }
@@ -44,6 +48,13 @@ public sealed class ImageVerification
         if (!ModelImage.TryParse(bytes, 0, bytes.Length, limits, out ModelImage image, out ImageError error))
         {
             return new ImageVerification(bytes, null, null, error, false);
+        }
+
+        if (image.LearnerKind == ImageLearnerKinds.Scff)
+        {
+            return SelfContrastiveForwardForwardImage.TryRead(image, out SelfContrastiveForwardForwardModel scff, out error)
+                ? new ImageVerification(bytes, image, null, null, true, scff)
+                : new ImageVerification(bytes, image, null, error, true);
         }
 
         if (image.LearnerKind != ImageLearnerKinds.Bep)

@@ -14,6 +14,8 @@
 //   0x0023        LATENT_WEIGHTS_S32    l       n_{l+1} x n_l s32      learner state
 //   0x0024        HOMEOSTASIS_S32       l       n_{l+1} s32            learner state
 //   0x0030        LEARNER_COUNTERS      0       typed records          learner state
+//   0x0100        READOUT_WEIGHTS_S16   0       C x D s16, Q.14 (a linear readout of D features to C classes)
+//   0x0101        READOUT_BIASES_S32    0       C s32 (bias format)
 //   0x0020-0x00FF learner state range (only in full images)
 //   0x0100-0x7FFF reserved, required: a reader that does not know one refuses the image
 //   0x8001        METADATA              0       typed records (optional)
@@ -65,6 +67,15 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Learner counters as typed records (sample counts, random state ...).</summary>
         public const int LearnerCounters = 0x0030;
 
+        /// <summary>
+        /// Weights of a linear readout on a learner's features (exactly one, index 0): C x D s16 Q.14, row-major; the learner
+        /// mapping defines D and C and checks the length.
+        /// </summary>
+        public const int ReadoutWeightsS16 = 0x0100;
+
+        /// <summary>Biases of the linear readout (exactly one, index 0): C s32 in the bias format.</summary>
+        public const int ReadoutBiasesS32 = 0x0101;
+
         /// <summary>Optional metadata as typed records (data set, accuracy, training time ...).</summary>
         public const int Metadata = 0x8001;
 
@@ -96,6 +107,8 @@ namespace EdgeLearn.Runtime.Images
                 case HomeostasisS32:
                 case BiasPendingS32:
                 case LearnerCounters:
+                case ReadoutWeightsS16:
+                case ReadoutBiasesS32:
                 case Metadata:
                     return true;
                 default:
@@ -154,6 +167,10 @@ namespace EdgeLearn.Runtime.Images
                     return "BIAS_PENDING_S32";
                 case LearnerCounters:
                     return "LEARNER_COUNTERS";
+                case ReadoutWeightsS16:
+                    return "READOUT_WEIGHTS_S16";
+                case ReadoutBiasesS32:
+                    return "READOUT_BIASES_S32";
                 case Metadata:
                     return "METADATA";
                 default:
