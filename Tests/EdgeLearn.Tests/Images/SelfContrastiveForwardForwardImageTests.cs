@@ -206,6 +206,55 @@ public sealed class SelfContrastiveForwardForwardImageTests
         Assert.AreEqual(ImageErrorCode.MissingSection, Refuse(full).Code); // the container wants LEARNER_COUNTERS first
     }
 
+    // The sections of `image` that `keep` accepts, plus the LEARNER_COUNTERS `counters` (if any), as an image of `kind`.
+    private static byte[] Rebuild(byte[] image, int kind, Func<int, bool> keep, ImageRecords? counters = null)
+    {
+        ModelImage parsed = TestImages.Parse(image);
+        void Emit(ModelImageBuilder b)
+        {
+            for (int i = 0; i < parsed.SectionCount; i++)
+            {
+                int t = parsed.SectionType(i);
+                if (counters is not null && t > ImageSectionTypes.LearnerCounters && (i == 0 || parsed.SectionType(i - 1) <= ImageSectionTypes.LearnerCounters))
+                {
+                    b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
+                    counters.WriteTo(b);
+                    b.EndSection();
+                }
+
+                if (keep(t))
+                {
+                    b.BeginSection(t, parsed.SectionIndex(i));
+                    b.WriteBytes(image, parsed.PayloadStart(i), parsed.SectionLength(i));
+                    b.EndSection();
+                }
+            }
+        }
+
+        var plan = new ModelImageBuilder(kind, ImageLearnerKinds.Scff);
+        Emit(plan);
+        ModelImageBuilder writer = plan.CreateWriter();
+        Emit(writer);
+        return writer.Finish();
+    }
+
+    [TestMethod]
+    public void Read_ReadoutMissingOrFullImage_RefusedByTheScffRules()
+    {
+        byte[] image = Write(Train(false, ContrastiveOptimizer.SgdMomentum));
+        CollectionAssert.AreEqual(image, Rebuild(image, ImageFormat.InferenceImage, _ => true), "rebuilding every section must give the same image");
+
+        ImageError e = Refuse(Rebuild(image, ImageFormat.InferenceImage, t => t != ImageSectionTypes.ReadoutBiasesS32));
+        Assert.AreEqual(ImageErrorCode.MissingSection, e.Code);
+        StringAssert.Contains(e.Message, "READOUT_BIASES_S32");
+
+        var counters = new ImageRecords();
+        counters.SetInt64("samples_seen", 1);
+        e = Refuse(Rebuild(image, ImageFormat.FullImage, _ => true, counters));
+        Assert.AreEqual(ImageErrorCode.UnknownImageKind, e.Code);
+        Assert.AreEqual(ImageFormat.ImageKindOffset, e.Offset);
+    }
+
     [TestMethod]
     public void Read_RandomResealedPayloadMutations_RefusedOrCanonical()
     {
