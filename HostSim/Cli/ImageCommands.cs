@@ -15,6 +15,7 @@ using EdgeLearn.HostSim.Reporting;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward;
 using EdgeLearn.Runtime.Models;
 
 namespace EdgeLearn.HostSim.Cli;
@@ -289,7 +290,48 @@ public static class ImageCommands
                     return ExitCodes.Failure;
                 }
 
-                if (!v.CanRun)
+                // Each learner kind predicts with exactly the integers its training run evaluated with.
+                int inputSize;
+                int classCount;
+                string arch;
+                Func<short[], int> predict;
+                Func<MemoryPlan> memory;
+                if (v.ScffModel is { } scff)
+                {
+                    // SCFF features and the fixed-point readout.
+                    SelfContrastiveClassifier classifier = scff.CreateClassifier(EdgeLearn.Kernels.Host.HostKernels.Best);
+                    inputSize = scff.Network.Description.InputSize;
+                    classCount = scff.ClassCount;
+                    arch = scff.Network.Description.ToString();
+                    predict = input => classifier.Predict(input, 0);
+                    memory = () => classifier.Memory;
+                }
+                else if (v.SdtModel is { } sdt)
+                {
+                    // sdt: the layer's response through the saved class map (direct association or class groups).
+                    NetworkDescription d = v.Image!.Description;
+                    inputSize = d.InputSize;
+                    classCount = sdt.Association.ClassCount;
+                    arch = d.ToString();
+                    predict = input => sdt.Predict(input, 0);
+                    memory = () =>
+                    {
+                        MemoryPlan layer = sdt.Layer.Memory;
+                        MemoryPlan map = sdt.Association.Memory;
+                        return new MemoryPlan(layer.Persistent + 4L * d.OutputSize, 0, layer.Scratch + map.Scratch);
+                    };
+                }
+                else if (v.Model is { } ep)
+                {
+                    // bep: the free phase and the class groups.
+                    var engine = new EquilibriumPropagationInference(ep.Network, ep.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
+                    inputSize = ep.Network.Description.InputSize;
+                    classCount = ep.Network.Description.ClassCount;
+                    arch = ep.Network.Description.ToString();
+                    predict = input => engine.Predict(input, 0);
+                    memory = () => engine.Memory;
+                }
+                else
                 {
                     console.Warn($"{EdgeLearnCli.ExecutableName}: {file}: learner '{ImageLearnerKinds.Name(v.Image!.LearnerKind)}' cannot be evaluated by this build.");
                     return ExitCodes.Failure;
@@ -298,32 +340,12 @@ public static class ImageCommands
                 long start = Stopwatch.GetTimestamp();
                 LabelledDataSet set = DataSetCatalog.Load(data.Bind(parseResult));
                 console.Info($"Loaded {set} in {Stopwatch.GetElapsedTime(start).TotalSeconds:F2} s.");
-                NetworkDescription d = v.Image!.Description;
-                int classes = v.SdtModel?.Association.ClassCount ?? d.ClassCount;
-                if (set.Test.Dimension != d.InputSize || set.ClassCount != classes)
+                if (set.Test.Dimension != inputSize || set.ClassCount != classCount)
                 {
-                    throw new CommandLineUsageException($"--model {file} is {d} with {classes} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
+                    throw new CommandLineUsageException($"--model {file} is {arch} with {classCount} classes; data set '{set.Name}' has {set.Test.Dimension} inputs and {set.ClassCount} classes.");
                 }
 
-                // sdt: the layer's response through the saved class map (direct association or class groups), exactly
-                // as the training run evaluated; bep: the free phase and the class groups.
-                Func<short[], int> predict;
-                MemoryPlan plan;
-                if (v.SdtModel is { } sdt)
-                {
-                    predict = input => sdt.Predict(input, 0);
-                    MemoryPlan layer = sdt.Layer.Memory;
-                    MemoryPlan map = sdt.Association.Memory;
-                    plan = new MemoryPlan(layer.Persistent + 4L * d.OutputSize, 0, layer.Scratch + map.Scratch);
-                }
-                else
-                {
-                    var engine = new EquilibriumPropagationInference(v.Model!.Network, v.Model.Settings.FreeSteps, EdgeLearn.Kernels.Host.HostKernels.Best);
-                    predict = input => engine.Predict(input, 0);
-                    plan = engine.Memory;
-                }
-
-                var x = new short[d.InputSize];
+                var x = new short[inputSize];
                 LabelledDataPart test = set.Test;
                 console.Info($"Evaluating {file} ({CSharpImageEmitter.Describe(v.Image!)}) on {test.Count:N0} test samples.");
                 long correct = 0;
@@ -352,7 +374,7 @@ public static class ImageCommands
                     r.Algo = ImageLearnerKinds.Name(v.Image!.LearnerKind);
                     r.Data = set.Name;
                     r.Split = set.Split;
-                    r.Arch = d.ToString();
+                    r.Arch = arch;
                     r.Weights = ImageFormat.WeightFormatName(v.Image.WeightFormat);
                     r.Activations = ImageFormat.ActivationFormatName(v.Image.ActivationFormat);
                     r.TestSamples = test.Count;
@@ -362,6 +384,7 @@ public static class ImageCommands
                         r.InferMicrosecondsPerSample = microseconds;
                     }
 
+                    MemoryPlan plan = memory();
                     r.MemoryBytes = new MemoryBytesReport(plan.Persistent, plan.LearnerState, plan.Scratch);
                     r.ModelImageBytes = v.Bytes.Length;
                     r.ModelSha256 = ModelImageFiles.Sha256Hex(v.Bytes);

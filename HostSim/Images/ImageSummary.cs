@@ -30,10 +30,18 @@ public static class ImageSummary
         output.WriteLine($"  sha256      {ModelImageFiles.Sha256Hex(v.Bytes)}");
         output.WriteLine($"  kind        {ImageFormat.ImageKindName(m.ImageKind)}{(m.IsFull ? " (learner state: training can resume)" : " (no learner state)")}");
         output.WriteLine($"  learner     {ImageLearnerKinds.Name(m.LearnerKind)}");
-        string classes = v.SdtModel is { } mapped
-            ? $"{mapped.Association.ClassCount} classes through the class map"
-            : $"{m.Description.ClassCount} classes, {m.Description.NeuronsPerClass} output neuron(s) per class";
-        output.WriteLine($"  arch        {m.Description} ({classes})");
+        if (v.ScffModel is { } scff)
+        {
+            output.WriteLine($"  arch        {m.Description} (SCFF layers) + readout {scff.FeatureCount} features ({(scff.ReadoutAllLayers ? "all layers" : "last layer")}) -> {scff.ClassCount} classes");
+        }
+        else
+        {
+            string classes = v.SdtModel is { } mapped
+                ? $"{mapped.Association.ClassCount} classes through the class map"
+                : $"{m.Description.ClassCount} classes, {m.Description.NeuronsPerClass} output neuron(s) per class";
+            output.WriteLine($"  arch        {m.Description} ({classes})");
+        }
+
         output.WriteLine($"  formats     weights {ImageFormat.WeightFormatName(m.WeightFormat)}, activations {ImageFormat.ActivationFormatName(m.ActivationFormat)}, biases s32 Q8.24, scales s32 Q0.15");
         int scales = m.FindSection(ImageSectionTypes.Scales, 0);
         if (scales >= 0)
@@ -54,6 +62,12 @@ public static class ImageSummary
         {
             weights += m.Description.WeightCount(l);
             biases += m.Description.Size(l + 1);
+        }
+
+        if (v.ScffModel is { } model)
+        {
+            weights += model.ReadoutWeights.Length;
+            biases += model.ReadoutBiases.Length;
         }
 
         output.WriteLine($"  parameters  {weights.ToString("N0", inv)} weights, {biases.ToString("N0", inv)} biases");
@@ -117,6 +131,15 @@ public static class ImageSummary
                 w.WriteNumber("classes", sdt.Association.ClassCount);
                 w.WriteNumber("assigned_neurons", sdt.Association.AssignedNeurons);
                 w.WriteBoolean("semi_supervised", sdt.SemiSupervised);
+            }
+
+            if (v.ScffModel is { } scff)
+            {
+                w.WriteStartObject("readout");
+                w.WriteNumber("features", scff.FeatureCount);
+                w.WriteNumber("classes", scff.ClassCount);
+                w.WriteString("layers", scff.ReadoutAllLayers ? "all" : "last");
+                w.WriteEndObject();
             }
 
             int scales = m.FindSection(ImageSectionTypes.Scales, 0);

@@ -1,6 +1,7 @@
 // ImageVerification: the complete check of an image on the host, as `edgelearn verify` and `inspect` run it:
 // the container (ModelImage.TryParse) and, for learner kinds with a mapping in this build, the learner's own
-// rules (EquilibriumPropagationImage.TryRead for "bep", SelfDefinedTargetsImage.TryRead for "sdt").
+// rules (EquilibriumPropagationImage.TryRead for "bep", SelfContrastiveForwardForwardImage.TryRead for "scff",
+// SelfDefinedTargetsImage.TryRead for "sdt").
 using System;
 using EdgeLearn.Kernels.Host;
 using EdgeLearn.Runtime.Images;
@@ -10,12 +11,13 @@ namespace EdgeLearn.HostSim.Images;
 /// <summary>Result of verifying one image.</summary>
 public sealed class ImageVerification
 {
-    private ImageVerification(byte[] bytes, ModelImage? image, EquilibriumPropagationModel? model, ImageError? error, bool learnerChecked, SelfDefinedTargetsModel? sdtModel = null)
+    private ImageVerification(byte[] bytes, ModelImage? image, EquilibriumPropagationModel? model, ImageError? error, bool learnerChecked, SelfDefinedTargetsModel? sdtModel = null, SelfContrastiveForwardForwardModel? scffModel = null)
     {
         Bytes = bytes;
         Image = image;
         Model = model;
         SdtModel = sdtModel;
+        ScffModel = scffModel;
         Error = error;
         LearnerChecked = learnerChecked;
     }
@@ -32,8 +34,11 @@ public sealed class ImageVerification
     /// <summary>The delta-rule layer and class map read from a valid "sdt" image (host kernels), else null.</summary>
     public SelfDefinedTargetsModel? SdtModel { get; }
 
+    /// <summary>The SCFF network and readout read from a valid "scff" image, else null.</summary>
+    public SelfContrastiveForwardForwardModel? ScffModel { get; }
+
     /// <summary>True when this build can run the image (a valid image of a learner kind with a mapping).</summary>
-    public bool CanRun => Model is not null || SdtModel is not null;
+    public bool CanRun => Model is not null || SdtModel is not null || ScffModel is not null;
 
     /// <summary>The first failed check, or null when the image is valid.</summary>
     public ImageError? Error { get; }
@@ -58,6 +63,13 @@ public sealed class ImageVerification
         {
             return SelfDefinedTargetsImage.TryRead(image, HostKernels.Best, out SelfDefinedTargetsModel sdt, out error)
                 ? new ImageVerification(bytes, image, null, null, true, sdt)
+                : new ImageVerification(bytes, image, null, error, true);
+        }
+
+        if (image.LearnerKind == ImageLearnerKinds.Scff)
+        {
+            return SelfContrastiveForwardForwardImage.TryRead(image, out SelfContrastiveForwardForwardModel scff, out error)
+                ? new ImageVerification(bytes, image, null, null, true, scffModel: scff)
                 : new ImageVerification(bytes, image, null, error, true);
         }
 

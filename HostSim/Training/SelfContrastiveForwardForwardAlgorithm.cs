@@ -120,11 +120,6 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         double readoutRate = parseResult.GetValue(readoutLr);
         KernelSet kernelSet = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best;
         int imageWidth = data.ImageWidth ?? 0;
-        if (options.OutputPath is not null)
-        {
-            console.Warn("--out: scff has no model image format yet; nothing is written.");
-        }
-
         var network = new SelfContrastiveForwardForwardNetwork(description);
         network.Initialize(options.Seed);
         var control = new SelfContrastiveForwardForwardNetwork(description);
@@ -172,8 +167,8 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
 
         // 2. Readout on the trained features, 3. the same on the untrained control.
         int[] labelled = SelfContrastiveReadoutTrainer.LabelledSubset(n, fraction, options.Seed);
-        ReadoutRunResult trained = FixedPointReadoutRun("fixed-point readout on the trained SCFF features", console, options, network, kernelSet, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate);
-        ReadoutRunResult controlResult = FixedPointReadoutRun("control: the same readout on the untrained network (random frozen weights)", console, options, control, kernelSet, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate);
+        ReadoutRunResult trained = FixedPointReadoutRun("fixed-point readout on the trained SCFF features", console, options, network, kernelSet, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate, out FixedPointReadout trainedReadout);
+        ReadoutRunResult controlResult = FixedPointReadoutRun("control: the same readout on the untrained network (random frozen weights)", console, options, control, kernelSet, allLayers, softmax, featureCount, data, trainX, testX, labelled, readoutEpochCount, readoutRate, out _);
         console.Result($"fixed point: test accuracy {trained.TestAccuracy:P2} ({data.Name}, {n} train / {data.Test.Count} test, {Join(epochsPerLayer)} epoch(s) per layer, {labelled.Length} labels, seed {options.Seed}); untrained control {controlResult.TestAccuracy:P2}; gain {100 * (trained.TestAccuracy - controlResult.TestAccuracy):+0.00;-0.00} points; {stats.SamplesPerSecond:F0} samples/s");
 
         RunReport report = options.StartReport(data);
@@ -252,6 +247,17 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
             report.AddExtra("oracle_goodness_by_epoch", oracleGoodness);
             report.AddExtra("gap_to_oracle", Math.Round(trained.TestAccuracy - oracleTrained.TestAccuracy, 6));
             console.Result($"float64 oracle: test accuracy {oracleTrained.TestAccuracy:P2}, untrained control {oracleControlResult.TestAccuracy:P2}; fixed-point gap {100 * (trained.TestAccuracy - oracleTrained.TestAccuracy):+0.00;-0.00} points");
+        }
+
+        if (options.OutputPath is not null)
+        {
+            // Inference image: SCFF layers and the trained readout (scff full images are not defined yet).
+            var metadata = Images.ModelImageFiles.CreateMetadata(data.Name, data.Split, epochsPerLayer[0], options.Seed, data.Train.Count, data.Test.Count, trained.TestAccuracy, report.TrainSeconds, ToolInfo.Version);
+            byte[] image = Runtime.Images.SelfContrastiveForwardForwardImage.WriteInference(network, settings, imageWidth, trainedReadout, allLayers, metadata);
+            Images.ModelImageFiles.WriteBytes(options.OutputPath, image);
+            report.ModelImageBytes = image.Length;
+            report.ModelSha256 = Images.ModelImageFiles.Sha256Hex(image);
+            console.Info($"inference image written to {options.OutputPath} ({image.Length} bytes)");
         }
 
         if (options.ReportPath is not null)
@@ -337,7 +343,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         return new ScffRunStats(seconds, seconds > 0 ? samples / seconds : 0, measured > 0 ? allocated / (double)measured : 0);
     }
 
-    private static ReadoutRunResult FixedPointReadoutRun(string title, IRunConsole console, TrainOptions options, SelfContrastiveForwardForwardNetwork network, KernelSet kernelSet, bool allLayers, bool softmax, int featureCount, LabelledDataSet data, short[] trainX, short[] testX, int[] labelled, int epochs, double rate)
+    private static ReadoutRunResult FixedPointReadoutRun(string title, IRunConsole console, TrainOptions options, SelfContrastiveForwardForwardNetwork network, KernelSet kernelSet, bool allLayers, bool softmax, int featureCount, LabelledDataSet data, short[] trainX, short[] testX, int[] labelled, int epochs, double rate, out FixedPointReadout trainedReadout)
     {
         var extractor = new SelfContrastiveFeatureExtractor(network, kernelSet, allLayers);
         var readout = new FixedPointReadout(featureCount, data.ClassCount, SelfContrastiveForwardForwardSettings.InputFractionBits, rate, kernelSet) { Softmax = softmax };
@@ -345,6 +351,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         var trainFeatures = new short[(long)labelled.Length * featureCount];
         var testFeatures = new short[(long)data.Test.Count * featureCount];
         int baseShift = readout.LearningRateShift;
+        trainedReadout = readout;
         return SelfContrastiveReadoutTrainer.Run(
             title,
             console,

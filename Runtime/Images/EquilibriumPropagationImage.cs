@@ -583,6 +583,13 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
+            if (image.HasSectionType(ImageSectionTypes.ReadoutWeightsS16) || image.HasSectionType(ImageSectionTypes.ReadoutBiasesS32))
+            {
+                int at = image.FindSection(image.HasSectionType(ImageSectionTypes.ReadoutWeightsS16) ? ImageSectionTypes.ReadoutWeightsS16 : ImageSectionTypes.ReadoutBiasesS32, 0);
+                error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * (at < 0 ? 0 : at), "EP networks have no readout section");
+                return false;
+            }
+
             if (image.IsFull)
             {
                 if (!image.HasSectionType(stateType) || !image.HasSectionType(ImageSectionTypes.BiasPendingS32))

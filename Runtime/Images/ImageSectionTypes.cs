@@ -16,6 +16,8 @@
 //   0x0026        HOMEOSTASIS_TRACE_S32 l       n_{l+1} s32            learner state
 //   0x0030        LEARNER_COUNTERS      0       typed records          learner state
 //   0x0100        CLASS_MAP_S32         0       n_L s32, class of each output neuron or -1
+//   0x0101        READOUT_WEIGHTS_S16   0       C x D s16, Q.14 (a linear readout of D features to C classes)
+//   0x0102        READOUT_BIASES_S32    0       C s32 (bias format)
 //   0x0020-0x00FF learner state range (only in full images)
 //   0x0100-0x7FFF reserved, required: a reader that does not know one refuses the image
 //   0x8001        METADATA              0       typed records (optional)
@@ -75,6 +77,14 @@ namespace EdgeLearn.Runtime.Images
 
         /// <summary>Class of each output neuron (n_L s32, a class index or -1 for none; exactly one, index 0).</summary>
         public const int ClassMapS32 = 0x0100;
+        /// <summary>
+        /// Weights of a linear readout on a learner's features (exactly one, index 0): C x D s16 Q.14, row-major; the learner
+        /// mapping defines D and C and checks the length.
+        /// </summary>
+        public const int ReadoutWeightsS16 = 0x0101;
+
+        /// <summary>Biases of the linear readout (exactly one, index 0): C s32 in the bias format.</summary>
+        public const int ReadoutBiasesS32 = 0x0102;
 
         /// <summary>Optional metadata as typed records (data set, accuracy, training time ...).</summary>
         public const int Metadata = 0x8001;
@@ -109,6 +119,8 @@ namespace EdgeLearn.Runtime.Images
                 case HomeostasisTraceS32:
                 case LearnerCounters:
                 case ClassMapS32:
+                case ReadoutWeightsS16:
+                case ReadoutBiasesS32:
                 case Metadata:
                     return true;
                 default:
@@ -171,6 +183,10 @@ namespace EdgeLearn.Runtime.Images
                     return "LEARNER_COUNTERS";
                 case ClassMapS32:
                     return "CLASS_MAP_S32";
+                case ReadoutWeightsS16:
+                    return "READOUT_WEIGHTS_S16";
+                case ReadoutBiasesS32:
+                    return "READOUT_BIASES_S32";
                 case Metadata:
                     return "METADATA";
                 default:

@@ -508,6 +508,12 @@ namespace EdgeLearn.Runtime.Images
                     error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not state of an sdt delta-rule learner");
                     return false;
                 }
+
+                if (t == ImageSectionTypes.ReadoutWeightsS16 || t == ImageSectionTypes.ReadoutBiasesS32)
+                {
+                    error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not defined for learner 'sdt' (its class map gives the classes)");
+                    return false;
+                }
             }
 
             int mapIndex = image.FindSection(ImageSectionTypes.ClassMapS32, 0);

@@ -89,6 +89,12 @@ namespace EdgeLearn.Runtime.Learners.Readout
         /// <summary>Biases c, Q.(14 + Ff).</summary>
         public int[] Biases { get; private set; }
 
+        /// <summary>Fractional bits Ff of the features (and of the biases' Q.(14 + Ff) beyond the weights').</summary>
+        public int FeatureFractionBits
+        {
+            get { return _featureBits; }
+        }
+
         /// <summary>Samples trained so far.</summary>
         public long SamplesSeen { get; private set; }
 
@@ -224,6 +230,40 @@ namespace EdgeLearn.Runtime.Learners.Readout
                 int p = (int)(((long)_probability[c] << 15) / sum);
                 int y = c == label ? FixedPoint.Q15Max : 0;
                 _error[c] = FixedPoint.SaturateToS16(y - p);
+            }
+        }
+
+        /// <summary>
+        /// Sets the weights (C x D, Q.14) and biases (C) to saved values, e.g. from a model image; the latent weights become
+        /// the weights shifted left by 16 (their low bits are not saved), so training can go on from here.
+        /// </summary>
+        public void LoadParameters(short[] weights, int weightsOffset, int[] biases, int biasesOffset)
+        {
+            if (weights == null)
+            {
+                throw new ArgumentNullException(nameof(weights));
+            }
+
+            if (biases == null)
+            {
+                throw new ArgumentNullException(nameof(biases));
+            }
+
+            if (weightsOffset < 0 || weightsOffset > weights.Length - Weights.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(weightsOffset), Weights.Length + " weights from " + weightsOffset + " do not fit an array of " + weights.Length);
+            }
+
+            if (biasesOffset < 0 || biasesOffset > biases.Length - Biases.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(biasesOffset), Biases.Length + " biases from " + biasesOffset + " do not fit an array of " + biases.Length);
+            }
+
+            Array.Copy(weights, weightsOffset, Weights, 0, Weights.Length);
+            Array.Copy(biases, biasesOffset, Biases, 0, Biases.Length);
+            for (int i = 0; i < _latent.Length; i++)
+            {
+                _latent[i] = Weights[i] << LatentExtraBits;
             }
         }
 

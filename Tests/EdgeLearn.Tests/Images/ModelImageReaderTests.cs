@@ -74,7 +74,7 @@ public sealed class ModelImageReaderTests
         int w1 = E(ImageSectionTypes.WeightsB1, 1);
         Expect(TestImages.Changed(Image, b => U16(b, w1, ImageSectionTypes.Hyperparameters)), ImageErrorCode.SectionOrder, w1);
         Expect(TestImages.Changed(Image, b => U16(b, w1 + 2, 0)), ImageErrorCode.DuplicateSection, w1);
-        Expect(TestImages.Changed(Image, b => U16(b, w1, 0x0101)), ImageErrorCode.UnknownSectionType, w1);
+        Expect(TestImages.Changed(Image, b => U16(b, w1, 0x0200)), ImageErrorCode.UnknownSectionType, w1);
         int meta = E(ImageSectionTypes.Metadata, 0);
         Expect(TestImages.Changed(Image, b => U16(b, meta, 0x7FFF)), ImageErrorCode.UnknownSectionType, meta);
         Expect(TestImages.Changed(Image, b => U32(b, w1 + 4, ImageBytes.ReadUInt32(b, w1 + 4) + 2)), ImageErrorCode.SectionMisaligned, w1 + 4);
