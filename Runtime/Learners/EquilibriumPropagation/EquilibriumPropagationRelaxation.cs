@@ -12,7 +12,8 @@
 // constant force inside the leaky average, beta (y - h0_L) with h0_L the output at the end of the free
 // phase (see FreezeNudgeReference): a sample already classified right is not nudged at all.
 // The input projection alpha_0 W_0 x + b_0 is computed once per sample (SetInput): it does not change
-// during either phase.
+// during either phase. A step is a function of the states alone within a phase, so Relax stops at the first
+// step that changes no state (a fixed point): the remaining steps could not change anything.
 //
 // Buffers (l = 1 .. L; index 0 unused):
 //   _state[l], _next[l]  short[n_l]   internal states, double-buffered for the synchronous step
@@ -213,7 +214,12 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         {
             for (int t = 0; t < steps; t++)
             {
-                Step(betaQ12, target, targetOffset);
+                // The step is a function of the states alone (input, biases, nudge and its reference are fixed
+                // during a phase), so once a step leaves every state unchanged all later ones would too: stop.
+                if (!Step(betaQ12, target, targetOffset))
+                {
+                    return;
+                }
             }
         }
 
@@ -295,7 +301,8 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             return best;
         }
 
-        private void Step(int betaQ12, short[] target, int targetOffset)
+        // One synchronous step; returns false when no state changed (the states are then a fixed point).
+        private bool Step(int betaQ12, short[] target, int targetOffset)
         {
             // Phase 1: every raw sum from the previous states (synchronous update).
             for (int l = 1; l <= _layers; l++)
@@ -318,6 +325,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             // Phase 2: new states from the sums.
             int shift = _network.PreActivationShift;
             long unit = _packed ? FixedPoint.Q15Max : 1; // popcount sums count neurons; scale them to Q0.15 outputs
+            bool changed = false;
             for (int l = 1; l <= _layers; l++)
             {
                 short[] s = _state[l];
@@ -368,7 +376,13 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     }
 
                     next[i] = (short)value;
+                    changed |= value != s[i];
                 }
+            }
+
+            if (!changed)
+            {
+                return false;
             }
 
             for (int l = 1; l <= _layers; l++)
@@ -378,6 +392,8 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 _next[l] = tmp;
                 RefreshOutputs(l);
             }
+
+            return true;
         }
 
         private void RefreshOutputs(int l)
