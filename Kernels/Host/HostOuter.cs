@@ -8,9 +8,18 @@
 // leave A unchanged and return at once. The s32 sum A + d wraps at most once and is saturated by sign tests;
 // for s16 / s8 accumulators d is first clamped to [-2^16, 2^16 - 1] / [-2^8, 2^8 - 1], which cannot change
 // sat16(A + d) / sat8(A + d), and the sum is clamped and narrowed.
+//
+// Shared column vector (b+ and b- the same values, as in EP's input layer where both phases see the input x):
+// p b[c] - m b[c] = (p - m) b[c] exactly, so a row with p = m adds exactly 0 (sat(A + 0) = A) and is skipped,
+// and for an s16 accumulator with k = p - m in [-2^15, 2^15) and shift >= 16 the product k b[c] (in
+// [-2^30, 2^30]) is formed in 16-bit lanes as a high half h and a low half l (k b = h 2^16 + l, l unsigned):
+// RoundingShiftRight(k b, 16) = h + (l >> 15) and, for shift > 16, RoundingShiftRight(k b, shift) =
+// (h >> (shift - 16)) + ((h >> (shift - 17)) and 1); both lie in [-2^14, 2^14], so sat16(A + d) is one
+// saturating 16-bit add.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeLearn.Kernels.Host
 {
@@ -58,6 +67,30 @@ namespace EdgeLearn.Kernels.Host
             ref short acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
             ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
             ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            if (bp == bm)
+            {
+                // One column vector for both terms (see the file header).
+                for (int r = 0; r < rows; r++)
+                {
+                    int k = ap[aOffset + r] - am[aOffset + r];
+                    if (k == 0)
+                    {
+                        continue;
+                    }
+
+                    if (shift >= 16 && k >= short.MinValue && k <= short.MaxValue)
+                    {
+                        RowS16Shared(ref Unsafe.Add(ref acc0, r * cols), (short)k, ref bp0, cols, shift, wide);
+                    }
+                    else
+                    {
+                        RowS16(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
+                    }
+                }
+
+                return;
+            }
+
             for (int r = 0; r < rows; r++)
             {
                 RowS16(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
@@ -175,6 +208,58 @@ namespace EdgeLearn.Kernels.Host
             {
                 ref short target = ref Unsafe.Add(ref acc, c);
                 target = FixedPoint.SaturateToS16(FixedPoint.SaturateToS32(target + Delta(p, Unsafe.Add(ref bp, c), m, Unsafe.Add(ref bm, c), shift)));
+            }
+        }
+
+        /// <summary>
+        /// A[c] = sat16(A[c] + RoundingShiftRight(k b[c], shift)) for shift in [16, 31]; see the file header.
+        /// </summary>
+        private static void RowS16Shared(ref short acc, short k, ref short b, int cols, int shift, bool wide)
+        {
+            int c = 0;
+            if (wide && Avx2.IsSupported)
+            {
+                Vector256<short> kv = Vector256.Create(k);
+                if (shift == 16)
+                {
+                    for (; c + 16 <= cols; c += 16)
+                    {
+                        Vector256<short> bv = Vector256.LoadUnsafe(ref Unsafe.Add(ref b, c));
+                        Vector256<short> high = Avx2.MultiplyHigh(bv, kv);
+                        Vector256<short> low = bv * kv;
+                        ref short target = ref Unsafe.Add(ref acc, c);
+                        Vector256.AddSaturate(Vector256.LoadUnsafe(ref target), high + Vector256.ShiftRightLogical(low, 15)).StoreUnsafe(ref target);
+                    }
+                }
+                else
+                {
+                    int s = shift - 16;
+                    for (; c + 16 <= cols; c += 16)
+                    {
+                        Vector256<short> high = Avx2.MultiplyHigh(Vector256.LoadUnsafe(ref Unsafe.Add(ref b, c)), kv);
+                        Vector256<short> delta = Vector256.ShiftRightArithmetic(high, s) + (Vector256.ShiftRightArithmetic(high, s - 1) & Vector256<short>.One);
+                        ref short target = ref Unsafe.Add(ref acc, c);
+                        Vector256.AddSaturate(Vector256.LoadUnsafe(ref target), delta).StoreUnsafe(ref target);
+                    }
+                }
+            }
+
+            // Portable 128-bit form (x64 and arm64 alike): products widened to 32-bit lanes, rounded there, and
+            // narrowed exactly (|d| <= 2^14) for the saturating 16-bit add.
+            Vector128<int> kn = Vector128.Create((int)k);
+            for (; c + 8 <= cols; c += 8)
+            {
+                Vector128<short> bv = Vector128.LoadUnsafe(ref Unsafe.Add(ref b, c));
+                Vector128<int> d0 = Round(Vector128.WidenLower(bv) * kn, shift);
+                Vector128<int> d1 = Round(Vector128.WidenUpper(bv) * kn, shift);
+                ref short target = ref Unsafe.Add(ref acc, c);
+                Vector128.AddSaturate(Vector128.LoadUnsafe(ref target), Vector128.Narrow(d0, d1)).StoreUnsafe(ref target);
+            }
+
+            for (; c < cols; c++)
+            {
+                ref short target = ref Unsafe.Add(ref acc, c);
+                target = FixedPoint.SaturateToS16(FixedPoint.SaturateToS32(target + FixedPoint.RoundingShiftRight((long)k * Unsafe.Add(ref b, c), shift)));
             }
         }
 

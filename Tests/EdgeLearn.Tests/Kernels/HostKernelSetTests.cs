@@ -248,6 +248,30 @@ public sealed class HostKernelSetTests
     }
 
     [TestMethod]
+    public void ContrastiveOuterAccumulateS16_SharedColumnVector_MatchesReference()
+    {
+        // b+ and b- are one array (EP's input layer): host sets take the (p - m) b path, in 16-bit lanes for
+        // shift >= 16 and p - m within s16, skipping rows with p = m. Rows mix equal, near and extreme pairs.
+        int[] shifts = { 0, 15, 16, 17, 20, 24, 30, 31, 32 };
+        ForEachOuterCase((rng, rows, cols, fill, unused, label) =>
+        {
+            int shift = Pick(rng, shifts);
+            int accOff = Offset(rng), aOff = Offset(rng), bOff = Offset(rng);
+            short[] acc = Inputs(rng, accOff, rows * cols, fill);
+            short[] ap = Inputs(rng, aOff, rows, fill);
+            short[] am = Inputs(rng, aOff, rows, Mirror(fill));
+            for (int r = 0; r < rows; r++)
+            {
+                uint kind = rng.NextBelow(4);
+                am[aOff + r] = kind == 0 ? ap[aOff + r] : kind == 1 ? (short)(ap[aOff + r] ^ 1) : am[aOff + r];
+            }
+
+            short[] b = Inputs(rng, bOff, cols, fill);
+            CompareAll(label + " shared shift " + shift, acc, (set, target) => set.ContrastiveOuterAccumulateS16(target, accOff, ap, am, aOff, rows, b, b, bOff, cols, shift));
+        });
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS8_EveryShiftAndExtremeInputs_MatchesReference()
     {
         ForEachOuterCase((rng, rows, cols, fill, shift, label) =>
