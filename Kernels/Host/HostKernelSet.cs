@@ -160,6 +160,21 @@ namespace EdgeLearn.Kernels.Host
             HostOuter.ContrastiveOuterAccumulateS8(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, _wide);
         }
 
+        /// <inheritdoc />
+        public override void ContrastiveOuterAccumulateS8Dithered(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, uint dither)
+        {
+            if (shift < 1 || shift > 30)
+            {
+                // Outside the lane bounds of the vector form (see HostOuter): the reference defines the result.
+                base.ContrastiveOuterAccumulateS8Dithered(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, dither);
+                return;
+            }
+
+            CheckOuter(acc, accOffset, rows, cols, shift);
+            CheckContrastive(ap, am, aOffset, rows, bp, bm, bOffset, cols);
+            HostOuter.ContrastiveOuterAccumulateS8Dithered(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, dither, _wide);
+        }
+
         private static void CheckDense(System.Array w, int wOffset, short[] x, int xOffset, int rows, int cols, int xLength, int[] y, int yOffset, int yLength)
         {
             HostChecks.NonNegative(rows, nameof(rows));

@@ -16,6 +16,14 @@
 // RoundingShiftRight(k b, 16) = h + (l >> 15) and, for shift > 16, RoundingShiftRight(k b, shift) =
 // (h >> (shift - 16)) + ((h >> (shift - 17)) and 1); both lie in [-2^14, 2^14], so sat16(A + d) is one
 // saturating 16-bit add.
+//
+// Dithered s8 form: the reference adds floor((D + d) / 2^shift) with D = p b+[c] - m b-[c] (or (p - m) b[c] for a
+// shared column vector; |(p - m) b| <= 65535 * 32768 < 2^31, so both fit a 32-bit lane) and the dither
+// d = (dither + r 0x9E3779B1 + c 0x85EBCA77) mod 2^shift in [0, 2^shift). Writing D = q 2^shift + e with
+// 0 <= e < 2^shift, floor((D + d) / 2^shift) = (D >> shift) + ((e + d) >> shift), and e + d < 2^(shift + 1)
+// fits a 32-bit lane for shift <= 30, so the 32-bit lanes give the reference's integers; the dither lanes
+// are the same wrapped 32-bit sums, advanced by a multiple of 0x85EBCA77 per vector. The sum A + delta
+// (|delta| <= 2^30 + 1) is narrowed with saturation to s16 and then s8, which is sat8 of the exact sum.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -111,6 +119,121 @@ namespace EdgeLearn.Kernels.Host
             {
                 RowS8(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
             }
+        }
+
+        internal static void ContrastiveOuterAccumulateS8Dithered(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, uint dither, bool wide)
+        {
+            ref sbyte acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
+            ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
+            ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            bool shared = bp == bm;
+            for (int r = 0; r < rows; r++)
+            {
+                int p = ap[aOffset + r];
+                int m = am[aOffset + r];
+                uint rowDither = dither + (uint)r * 0x9E3779B1u;
+                if (shared)
+                {
+                    // (p - m) b: a zero row adds floor(d / 2^shift) = 0 to every accumulator.
+                    if (p != m)
+                    {
+                        RowS8Dithered(ref Unsafe.Add(ref acc0, r * cols), p - m, ref bp0, 0, ref bm0, cols, shift, rowDither, wide);
+                    }
+                }
+                else
+                {
+                    RowS8Dithered(ref Unsafe.Add(ref acc0, r * cols), p, ref bp0, m, ref bm0, cols, shift, rowDither, wide);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A[c] = sat8(A[c] + floor((p b+[c] - m b-[c] + d_c) / 2^shift)), d_c = (rowDither + c 0x85EBCA77) mod 2^shift,
+        /// shift in [1, 30]; p may be any value with |p b+[c] - m b-[c]| &lt; 2^31 (see the file header).
+        /// </summary>
+        private static void RowS8Dithered(ref sbyte acc, int p, ref short bp, int m, ref short bm, int cols, int shift, uint rowDither, bool wide)
+        {
+            const uint Step = 0x85EBCA77u;
+            int c = 0;
+            int mask = (int)((1u << shift) - 1u);
+            if (wide)
+            {
+                Vector256<int> pv = Vector256.Create(p);
+                Vector256<int> mv = Vector256.Create(m);
+                Vector256<int> maskv = Vector256.Create(mask);
+                Vector256<uint> lanes = Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u) * Step;
+                Vector256<uint> stride = Vector256.Create(unchecked(8u * Step));
+                for (; c + 32 <= cols; c += 32)
+                {
+                    Vector256<uint> d0 = Vector256.Create(rowDither + (uint)c * Step) + lanes;
+                    Vector256<uint> d1 = d0 + stride;
+                    Vector256<uint> d2 = d1 + stride;
+                    Vector256<uint> d3 = d2 + stride;
+                    Vector256<short> bp0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                    Vector256<short> bp1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bp, c + 16));
+                    Vector256<short> bm0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                    Vector256<short> bm1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref bm, c + 16));
+                    Vector256<int> e0 = Dithered(Vector256.WidenLower(bp0) * pv - Vector256.WidenLower(bm0) * mv, d0.AsInt32(), maskv, shift);
+                    Vector256<int> e1 = Dithered(Vector256.WidenUpper(bp0) * pv - Vector256.WidenUpper(bm0) * mv, d1.AsInt32(), maskv, shift);
+                    Vector256<int> e2 = Dithered(Vector256.WidenLower(bp1) * pv - Vector256.WidenLower(bm1) * mv, d2.AsInt32(), maskv, shift);
+                    Vector256<int> e3 = Dithered(Vector256.WidenUpper(bp1) * pv - Vector256.WidenUpper(bm1) * mv, d3.AsInt32(), maskv, shift);
+                    ref sbyte target = ref Unsafe.Add(ref acc, c);
+                    Vector256<sbyte> av = Vector256.LoadUnsafe(ref target);
+                    Vector256<short> aLow = Vector256.WidenLower(av);
+                    Vector256<short> aHigh = Vector256.WidenUpper(av);
+                    Vector256<short> s01 = Vector256.NarrowWithSaturation(Vector256.WidenLower(aLow) + e0, Vector256.WidenUpper(aLow) + e1);
+                    Vector256<short> s23 = Vector256.NarrowWithSaturation(Vector256.WidenLower(aHigh) + e2, Vector256.WidenUpper(aHigh) + e3);
+                    Vector256.NarrowWithSaturation(s01, s23).StoreUnsafe(ref target);
+                }
+            }
+
+            Vector128<int> pn = Vector128.Create(p);
+            Vector128<int> mn = Vector128.Create(m);
+            Vector128<int> maskn = Vector128.Create(mask);
+            Vector128<uint> lanesN = Vector128.Create(0u, 1u, 2u, 3u) * Step;
+            Vector128<uint> strideN = Vector128.Create(unchecked(4u * Step));
+            for (; c + 16 <= cols; c += 16)
+            {
+                Vector128<uint> d0 = Vector128.Create(rowDither + (uint)c * Step) + lanesN;
+                Vector128<uint> d1 = d0 + strideN;
+                Vector128<uint> d2 = d1 + strideN;
+                Vector128<uint> d3 = d2 + strideN;
+                Vector128<short> bp0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bp, c));
+                Vector128<short> bp1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bp, c + 8));
+                Vector128<short> bm0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bm, c));
+                Vector128<short> bm1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref bm, c + 8));
+                Vector128<int> e0 = Dithered(Vector128.WidenLower(bp0) * pn - Vector128.WidenLower(bm0) * mn, d0.AsInt32(), maskn, shift);
+                Vector128<int> e1 = Dithered(Vector128.WidenUpper(bp0) * pn - Vector128.WidenUpper(bm0) * mn, d1.AsInt32(), maskn, shift);
+                Vector128<int> e2 = Dithered(Vector128.WidenLower(bp1) * pn - Vector128.WidenLower(bm1) * mn, d2.AsInt32(), maskn, shift);
+                Vector128<int> e3 = Dithered(Vector128.WidenUpper(bp1) * pn - Vector128.WidenUpper(bm1) * mn, d3.AsInt32(), maskn, shift);
+                ref sbyte target = ref Unsafe.Add(ref acc, c);
+                Vector128<sbyte> av = Vector128.LoadUnsafe(ref target);
+                Vector128<short> aLow = Vector128.WidenLower(av);
+                Vector128<short> aHigh = Vector128.WidenUpper(av);
+                Vector128<short> s01 = Vector128.NarrowWithSaturation(Vector128.WidenLower(aLow) + e0, Vector128.WidenUpper(aLow) + e1);
+                Vector128<short> s23 = Vector128.NarrowWithSaturation(Vector128.WidenLower(aHigh) + e2, Vector128.WidenUpper(aHigh) + e3);
+                Vector128.NarrowWithSaturation(s01, s23).StoreUnsafe(ref target);
+            }
+
+            for (; c < cols; c++)
+            {
+                long d = (rowDither + (uint)c * Step) & (uint)mask;
+                long delta = ((long)p * Unsafe.Add(ref bp, c) - (long)m * Unsafe.Add(ref bm, c) + d) >> shift;
+                ref sbyte target = ref Unsafe.Add(ref acc, c);
+                target = FixedPoint.SaturateToS8(FixedPoint.SaturateToS32(target + delta));
+            }
+        }
+
+        /// <summary>floor((v + (dither and mask)) / 2^shift) on 32-bit lanes, shift in [1, 30] (see the file header).</summary>
+        private static Vector256<int> Dithered(Vector256<int> v, Vector256<int> dither, Vector256<int> mask, int shift)
+        {
+            return Vector256.ShiftRightArithmetic(v, shift) + Vector256.ShiftRightArithmetic((v & mask) + (dither & mask), shift);
+        }
+
+        /// <summary>floor((v + (dither and mask)) / 2^shift) on 32-bit lanes, shift in [1, 30].</summary>
+        private static Vector128<int> Dithered(Vector128<int> v, Vector128<int> dither, Vector128<int> mask, int shift)
+        {
+            return Vector128.ShiftRightArithmetic(v, shift) + Vector128.ShiftRightArithmetic((v & mask) + (dither & mask), shift);
         }
 
         /// <summary>The reference formula for one element (tails).</summary>

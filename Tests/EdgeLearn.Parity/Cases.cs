@@ -118,6 +118,35 @@ internal static class Cases
             set.ContrastiveOuterAccumulateS8(acc, 0, ap, am, 0, rows, bp, bm, 0, cols, shift);
             o.Add(acc);
         }));
+        yield return ("ContrastiveOuterAccumulateS16Shared", (set, o) => Outer(o, 14, (rng, rows, cols, shift, extreme) =>
+        {
+            // One column vector for both terms (EP's input layer), every third row with ap = am.
+            short[] acc = S16(rng, rows * cols, extreme);
+            short[] ap = S16(rng, rows, extreme), am = S16(rng, rows, extreme), b = S16(rng, cols, extreme);
+            for (int r = 0; r < rows; r += 3)
+            {
+                am[r] = ap[r];
+            }
+
+            set.ContrastiveOuterAccumulateS16(acc, 0, ap, am, 0, rows, b, b, 0, cols, shift);
+            o.Add(acc);
+        }));
+        yield return ("ContrastiveOuterAccumulateS8Dithered", (set, o) => Outer(o, 15, (rng, rows, cols, shift, extreme) =>
+        {
+            // Documented shift range [1, 31]; separate columns, then a shared column vector with some ap = am rows.
+            int s = shift < 1 ? 1 : shift > 31 ? 31 : shift;
+            sbyte[] acc = S8(rng, rows * cols, extreme);
+            short[] ap = S16(rng, rows, extreme), am = S16(rng, rows, extreme), bp = S16(rng, cols, extreme), bm = S16(rng, cols, extreme);
+            uint dither = rng.NextUInt32();
+            set.ContrastiveOuterAccumulateS8Dithered(acc, 0, ap, am, 0, rows, bp, bm, 0, cols, s, dither);
+            for (int r = 0; r < rows; r += 3)
+            {
+                am[r] = ap[r];
+            }
+
+            set.ContrastiveOuterAccumulateS8Dithered(acc, 0, ap, am, 0, rows, bp, bp, 0, cols, s, dither ^ 0x5A5A5A5Au);
+            o.Add(acc);
+        }));
     }
 
     /// <summary>Kernels outside KernelSet, as (name, run writing outputs).</summary>

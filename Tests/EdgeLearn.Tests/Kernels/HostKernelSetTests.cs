@@ -285,6 +285,32 @@ public sealed class HostKernelSetTests
     }
 
     [TestMethod]
+    public void ContrastiveOuterAccumulateS8Dithered_EveryShiftSharedAndSeparateColumns_MatchesReference()
+    {
+        // Dithered s8 accumulate: 32-bit lanes for shift in [1, 30] (31 falls back to the reference), separate b+ / b-
+        // and one shared column vector ((p - m) b, zero rows skipped), random dithers, saturating accumulators.
+        int[] shifts = { 1, 2, 7, 15, 16, 23, 24, 29, 30, 31 };
+        ForEachOuterCase((rng, rows, cols, fill, unused, label) =>
+        {
+            int shift = Pick(rng, shifts);
+            uint dither = rng.NextUInt32();
+            bool shared = rng.NextBit();
+            int accOff = Offset(rng), aOff = Offset(rng), bOff = Offset(rng);
+            sbyte[] acc = WeightsS8(rng, accOff, rows * cols, fill == Fill.Halves || fill == Fill.Pairs ? Fill.Extreme : fill);
+            (short[] ap, short[] am) = (Inputs(rng, aOff, rows, fill), Inputs(rng, aOff, rows, Mirror(fill)));
+            for (int r = 0; r < rows; r += 3)
+            {
+                am[aOff + r] = ap[aOff + r];
+            }
+
+            short[] bp = Inputs(rng, bOff, cols, fill);
+            short[] bm = shared ? bp : Inputs(rng, bOff, cols, Mirror(fill));
+            string what = $"{label} dithered shift {shift} dither {dither} {(shared ? "shared" : "separate")}";
+            CompareAll(what, acc, (set, target) => set.ContrastiveOuterAccumulateS8Dithered(target, accOff, ap, am, aOff, rows, bp, bm, bOff, cols, shift, dither));
+        });
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS16_AccumulatorIsAlsoAnInput_MatchesReference()
     {
         var rng = new Xoshiro128(7, 7);
@@ -357,6 +383,7 @@ public sealed class HostKernelSetTests
             ("ContrastiveOuterAccumulateS32", () => set.ContrastiveOuterAccumulateS32(acc32, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS16", () => set.ContrastiveOuterAccumulateS16(acc16, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS8", () => set.ContrastiveOuterAccumulateS8(acc8, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
+            ("ContrastiveOuterAccumulateS8Dithered", () => set.ContrastiveOuterAccumulateS8Dithered(acc8, 0, xr, xc, 0, rows, xc, xc, 0, cols, 24, 12345u)),
         };
         foreach ((string name, Action call) in calls)
         {
