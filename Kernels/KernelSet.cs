@@ -74,6 +74,12 @@ namespace EdgeLearn.Kernels
             BinaryKernels.SignMatVecTransposedB1U1(w, wOffset, h, hOffset, rows, cols, y, yOffset);
         }
 
+        /// <summary>See <see cref="ActivationKernels.HardSigmoidAddQ15"/>.</summary>
+        public virtual int HardSigmoidAddQ15(int[] pre, int preOffset, int multiplier, int shift, int[] addend, int addendOffset, short[] previous, int previousOffset, short[] s, int sOffset, int n)
+        {
+            return ActivationKernels.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n);
+        }
+
         /// <summary>See <see cref="OuterProductKernels.OuterProductAccumulateS32"/>.</summary>
         public virtual void OuterProductAccumulateS32(int[] acc, int accOffset, short[] a, int aOffset, int rows, short[] b, int bOffset, int cols, int shift)
         {

@@ -15,7 +15,7 @@ namespace EdgeLearn.Kernels.Host
 {
     /// <summary>
     /// SIMD overrides of the hot kernels (dense s8/s16 matvec and transposes, sign and XNOR-popcount kernels,
-    /// outer-product accumulates). Every method has the contract of the reference kernel it overrides and
+    /// the biased hard sigmoid of EP's relaxation, outer-product accumulates). Every method has the contract of the reference kernel it overrides and
     /// gives identical integers; in addition, bad arguments (null arrays, negative sizes, ranges past an
     /// array's end, shifts outside [0, 62]) throw an <see cref="System.ArgumentException"/>. No allocation.
     /// Obtain instances from <see cref="HostKernels"/>.
@@ -118,6 +118,24 @@ namespace EdgeLearn.Kernels.Host
             HostChecks.Range(h, nameof(h), hOffset, BinaryKernels.WordsPerRow(rows));
             HostChecks.Range(y, nameof(y), yOffset, cols);
             HostBinary.SignMatVecTransposedB1U1(w, wOffset, h, hOffset, rows, cols, y, yOffset, _wide);
+        }
+
+        /// <inheritdoc />
+        public override int HardSigmoidAddQ15(int[] pre, int preOffset, int multiplier, int shift, int[] addend, int addendOffset, short[] previous, int previousOffset, short[] s, int sOffset, int n)
+        {
+            HostChecks.NonNegative(n, nameof(n));
+            HostChecks.Shift(shift, nameof(shift));
+            HostChecks.Range(pre, nameof(pre), preOffset, n);
+            HostChecks.Range(addend, nameof(addend), addendOffset, n);
+            HostChecks.Range(previous, nameof(previous), previousOffset, n);
+            HostChecks.Range(s, nameof(s), sOffset, n);
+            if (s == previous && sOffset != previousOffset)
+            {
+                // Overlapping output and comparison ranges: only the reference's element order defines the count.
+                return base.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n);
+            }
+
+            return HostActivation.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n, _wide);
         }
 
         /// <inheritdoc />

@@ -118,6 +118,17 @@ internal static class Cases
             set.ContrastiveOuterAccumulateS8(acc, 0, ap, am, 0, rows, bp, bm, 0, cols, shift);
             o.Add(acc);
         }));
+        yield return ("HardSigmoidAddQ15", (set, o) => Outer(o, 16, (rng, rows, cols, shift, extreme) =>
+        {
+            // n = rows * cols values; multipliers from EP's alpha (1024) to the extremes.
+            int n = rows * cols;
+            int[] multipliers = { 1024, 585, 1, -1, int.MaxValue, int.MinValue };
+            int multiplier = multipliers[rng.NextBelow((uint)multipliers.Length)];
+            int[] pre = S32(rng, n, extreme), addend = S32(rng, n, extreme);
+            short[] previous = S16(rng, n, extreme), s = S16(rng, n, extreme);
+            o.Add(set.HardSigmoidAddQ15(pre, 1, multiplier, shift, addend, 2, previous, 0, s, 1, n));
+            o.Add(s);
+        }));
         yield return ("ContrastiveOuterAccumulateS16Shared", (set, o) => Outer(o, 14, (rng, rows, cols, shift, extreme) =>
         {
             // One column vector for both terms (EP's input layer), every third row with ap = am.

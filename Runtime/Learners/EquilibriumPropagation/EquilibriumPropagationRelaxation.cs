@@ -338,6 +338,13 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int[] feedback = _feedback[l];
                 bool output = l == _layers;
                 short[] v = Output(l);
+                if (l == 1 && !output && !_binary)
+                {
+                    // First hidden layer, multi-bit: clamp(projection + RoundingShiftRight(feedback * alpha_1, shift)).
+                    changed |= _kernels.HardSigmoidAddQ15(feedback, 0, alphaOut, shift, _projection, 0, s, 0, next, 0, n) != 0;
+                    continue;
+                }
+
                 for (int i = 0; i < n; i++)
                 {
                     long pre;

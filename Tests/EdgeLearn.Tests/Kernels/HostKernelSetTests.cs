@@ -311,6 +311,64 @@ public sealed class HostKernelSetTests
     }
 
     [TestMethod]
+    public void HardSigmoidAddQ15_EveryShiftLaneBoundsAndExtremes_MatchesReference()
+    {
+        // EP-like operands (feedback sums, alpha multipliers, Q0.15 projections) and extremes past the 32-bit lane
+        // bounds (|pre * multiplier| > 2^30, addends near int limits) that send single vectors to the scalar form.
+        int[] multipliers = { 0, 1, -1, 1024, 585, 1 << 15, 1 << 20, int.MaxValue, int.MinValue };
+        int[] lengths = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 256, 1025 };
+        int[] shifts = { 0, 1, 7, 15, 16, 30, 31, 32, 40, 62 };
+        var rng = new Xoshiro128(91, 4);
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int n = lengths[trial % lengths.Length];
+            int multiplier = trial % 3 == 0 ? (int)rng.NextUInt32() : Pick(rng, multipliers);
+            int shift = Pick(rng, shifts);
+            int kind = (int)rng.NextBelow(4); // 0 EP-like, 1 random, 2 extremes, 3 EP-like with one extreme lane
+            int preOff = Offset(rng), addOff = Offset(rng), prevOff = Offset(rng), sOff = Offset(rng);
+            var pre = new int[preOff + n + 2];
+            var addend = new int[addOff + n + 2];
+            int[] extremes = { int.MinValue, int.MaxValue, -(1 << 30) - 1, 1 << 30, (1 << 30) - 1, -(1 << 30), 0, -1, 1 };
+            for (int i = 0; i < pre.Length; i++)
+            {
+                pre[i] = kind == 1 ? (int)rng.NextUInt32() : kind == 2 ? Pick(rng, extremes) : (int)rng.NextBelow(655361) - 327680;
+            }
+
+            for (int i = 0; i < addend.Length; i++)
+            {
+                addend[i] = kind == 1 ? (int)rng.NextUInt32() : kind == 2 ? Pick(rng, extremes) : (int)rng.NextBelow(98304) - 32768;
+            }
+
+            if (kind == 3 && n > 0)
+            {
+                int at = (int)rng.NextBelow((uint)n);
+                pre[preOff + at] = Pick(rng, extremes);
+                addend[addOff + at] = Pick(rng, extremes);
+            }
+
+            short[] s = Inputs(rng, sOff, n, Fill.Random);
+            short[] previous = Inputs(rng, prevOff, n, Fill.Random);
+            short[] expected = (short[])s.Clone();
+            int expectedChanges = KernelSet.Reference.HardSigmoidAddQ15(pre, preOff, multiplier, shift, addend, addOff, previous, prevOff, expected, sOff, n);
+            for (int i = 0; i < n; i += 2)
+            {
+                previous[prevOff + i] = expected[sOff + i]; // half the outputs unchanged
+            }
+
+            expected = (short[])s.Clone();
+            expectedChanges = KernelSet.Reference.HardSigmoidAddQ15(pre, preOff, multiplier, shift, addend, addOff, previous, prevOff, expected, sOff, n);
+            foreach (KernelSet set in Variants)
+            {
+                short[] actual = (short[])s.Clone();
+                int changes = set.HardSigmoidAddQ15(pre, preOff, multiplier, shift, addend, addOff, previous, prevOff, actual, sOff, n);
+                string label = $"{set.Name} n {n} multiplier {multiplier} shift {shift} kind {kind}";
+                CollectionAssert.AreEqual(expected, actual, label);
+                Assert.AreEqual(expectedChanges, changes, label);
+            }
+        }
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS16_AccumulatorIsAlsoAnInput_MatchesReference()
     {
         var rng = new Xoshiro128(7, 7);
@@ -383,6 +441,7 @@ public sealed class HostKernelSetTests
             ("ContrastiveOuterAccumulateS32", () => set.ContrastiveOuterAccumulateS32(acc32, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS16", () => set.ContrastiveOuterAccumulateS16(acc16, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS8", () => set.ContrastiveOuterAccumulateS8(acc8, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
+            ("HardSigmoidAddQ15", () => set.HardSigmoidAddQ15(yr, 0, 1024, 15, yr, 0, xr, 0, w16, 0, rows)),
             ("ContrastiveOuterAccumulateS8Dithered", () => set.ContrastiveOuterAccumulateS8Dithered(acc8, 0, xr, xc, 0, rows, xc, xc, 0, cols, 24, 12345u)),
         };
         foreach ((string name, Action call) in calls)
