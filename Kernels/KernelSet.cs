@@ -80,6 +80,30 @@ namespace EdgeLearn.Kernels
             return ActivationKernels.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n);
         }
 
+        /// <summary>See <see cref="BopKernels.FlipB1S16"/>.</summary>
+        public virtual int FlipB1S16(uint[] w, int wOffset, short[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            return BopKernels.FlipB1S16(w, wOffset, acc, accOffset, rows, cols, threshold);
+        }
+
+        /// <summary>See <see cref="BopKernels.FlipB1S8"/>.</summary>
+        public virtual int FlipB1S8(uint[] w, int wOffset, sbyte[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            return BopKernels.FlipB1S8(w, wOffset, acc, accOffset, rows, cols, threshold);
+        }
+
+        /// <summary>See <see cref="OuterProductKernels.LeakS16"/>.</summary>
+        public virtual void LeakS16(short[] acc, int offset, int count, int shift)
+        {
+            OuterProductKernels.LeakS16(acc, offset, count, shift);
+        }
+
+        /// <summary>See <see cref="OuterProductKernels.LeakS8"/>.</summary>
+        public virtual void LeakS8(sbyte[] acc, int offset, int count, int shift)
+        {
+            OuterProductKernels.LeakS8(acc, offset, count, shift);
+        }
+
         /// <summary>See <see cref="OuterProductKernels.OuterProductAccumulateS32"/>.</summary>
         public virtual void OuterProductAccumulateS32(int[] acc, int accOffset, short[] a, int aOffset, int rows, short[] b, int bOffset, int cols, int shift)
         {

@@ -139,6 +139,66 @@ namespace EdgeLearn.Kernels.Host
         }
 
         /// <inheritdoc />
+        public override int FlipB1S16(uint[] w, int wOffset, short[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            CheckBinary(w, wOffset, rows, cols);
+            HostChecks.Range(acc, nameof(acc), accOffset, (long)rows * cols);
+            if (threshold < 0 || threshold > short.MaxValue)
+            {
+                return base.FlipB1S16(w, wOffset, acc, accOffset, rows, cols, threshold);
+            }
+
+            return HostBop.FlipB1S16(w, wOffset, acc, accOffset, rows, cols, threshold, _wide);
+        }
+
+        /// <inheritdoc />
+        public override int FlipB1S8(uint[] w, int wOffset, sbyte[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            CheckBinary(w, wOffset, rows, cols);
+            HostChecks.Range(acc, nameof(acc), accOffset, (long)rows * cols);
+            if (threshold < 0 || threshold > sbyte.MaxValue)
+            {
+                return base.FlipB1S8(w, wOffset, acc, accOffset, rows, cols, threshold);
+            }
+
+            return HostBop.FlipB1S8(w, wOffset, acc, accOffset, rows, cols, threshold, _wide);
+        }
+
+        /// <inheritdoc />
+        public override void LeakS16(short[] acc, int offset, int count, int shift)
+        {
+            HostChecks.NonNegative(count, nameof(count));
+            HostChecks.Range(acc, nameof(acc), offset, count);
+            if (shift >= 1 && shift <= 15)
+            {
+                HostBop.LeakS16(acc, offset, count, shift, _wide);
+            }
+            else if (shift < 16 || shift > 31)
+            {
+                base.LeakS16(acc, offset, count, shift);
+            }
+
+            // shift in [16, 31]: the rounding shift of every s16 value is 0, nothing moves (see HostBop).
+        }
+
+        /// <inheritdoc />
+        public override void LeakS8(sbyte[] acc, int offset, int count, int shift)
+        {
+            HostChecks.NonNegative(count, nameof(count));
+            HostChecks.Range(acc, nameof(acc), offset, count);
+            if (shift >= 1 && shift <= 7)
+            {
+                HostBop.LeakS8(acc, offset, count, shift, _wide);
+            }
+            else if (shift < 8 || shift > 31)
+            {
+                base.LeakS8(acc, offset, count, shift);
+            }
+
+            // shift in [8, 31]: the rounding shift of every s8 value is 0, nothing moves (see HostBop).
+        }
+
+        /// <inheritdoc />
         public override void OuterProductAccumulateS32(int[] acc, int accOffset, short[] a, int aOffset, int rows, short[] b, int bOffset, int cols, int shift)
         {
             CheckOuter(acc, accOffset, rows, cols, shift);

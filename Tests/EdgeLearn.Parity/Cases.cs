@@ -129,6 +129,30 @@ internal static class Cases
             o.Add(set.HardSigmoidAddQ15(pre, 1, multiplier, shift, addend, 2, previous, 0, s, 1, n));
             o.Add(s);
         }));
+        yield return ("FlipB1S16S8", (set, o) => Dense(o, 17, (rng, rows, cols, extreme) =>
+        {
+            // Thresholds inside and outside the lane ranges; accumulators random or extreme.
+            int[] thresholds = { 0, 1, 100, 127, 128, 32767, 32768 };
+            int threshold = thresholds[rng.NextBelow((uint)thresholds.Length)];
+            uint[] w16 = Bits(rng, rows * BinaryKernels.WordsPerRow(cols), extreme);
+            uint[] w8 = (uint[])w16.Clone();
+            short[] acc16 = S16(rng, rows * cols, extreme);
+            sbyte[] acc8 = S8(rng, rows * cols, extreme);
+            int flips = set.FlipB1S16(w16, 0, acc16, 0, rows, cols, threshold) + 7919 * set.FlipB1S8(w8, 0, acc8, 0, rows, cols, threshold);
+            o.Add(flips);
+            o.Add(w8);
+            return Array.ConvertAll(w16, v => (int)v);
+        }));
+        yield return ("LeakS16S8", (set, o) => Dense(o, 18, (rng, rows, cols, extreme) =>
+        {
+            int shift = (int)rng.NextBelow(34);
+            short[] acc16 = S16(rng, rows * cols, extreme);
+            sbyte[] acc8 = S8(rng, rows * cols, extreme);
+            set.LeakS16(acc16, 1, rows * cols, shift);
+            set.LeakS8(acc8, 2, rows * cols, shift);
+            o.Add(acc8);
+            return Array.ConvertAll(acc16, v => (int)v);
+        }));
         yield return ("ContrastiveOuterAccumulateS16Shared", (set, o) => Outer(o, 14, (rng, rows, cols, shift, extreme) =>
         {
             // One column vector for both terms (EP's input layer), every third row with ap = am.

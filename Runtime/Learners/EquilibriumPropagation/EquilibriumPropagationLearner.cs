@@ -375,18 +375,18 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 uint[] w = _network.Signs[l];
                 if (_acc8 != null)
                 {
-                    Flips += BopKernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
+                    Flips += _kernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
-                        OuterProductKernels.LeakS8(_acc8[l], 0, _acc8[l].Length, _leak[l]);
+                        _kernels.LeakS8(_acc8[l], 0, _acc8[l].Length, _leak[l]);
                     }
                 }
                 else if (_acc16 != null)
                 {
-                    Flips += BopKernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
+                    Flips += _kernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
-                        OuterProductKernels.LeakS16(_acc16[l], 0, _acc16[l].Length, _leak[l]);
+                        _kernels.LeakS16(_acc16[l], 0, _acc16[l].Length, _leak[l]);
                     }
                 }
                 else

@@ -369,6 +369,66 @@ public sealed class HostKernelSetTests
     }
 
     [TestMethod]
+    public void FlipB1S16AndS8_ThresholdEdgesAndRaggedRows_MatchReference()
+    {
+        // Accumulators at -T-1, -T, -T+1, T-1, T, T+1 and the type's extremes, thresholds inside and outside the
+        // lane range (outside falls back to the reference); weights, padding bits and the flip count compared.
+        int[] thresholds = { 0, 1, 2, 100, 126, 127, 128, 16000, 32766, 32767, 32768, -1, int.MaxValue };
+        ForEachCase(Shapes.Where(s => (long)s.Rows * s.Cols <= 250000).ToArray(), (rng, rows, cols, fill, label) =>
+        {
+            int threshold = Pick(rng, thresholds);
+            int words = BinaryKernels.WordsPerRow(cols);
+            int wOff = Offset(rng), accOff = Offset(rng);
+            uint[] w = Bits(rng, wOff, rows, words, fill);
+            var acc16 = new short[accOff + rows * cols + 3];
+            var acc8 = new sbyte[accOff + rows * cols + 3];
+            for (int i = 0; i < acc16.Length; i++)
+            {
+                long near = (long)threshold * (rng.NextBit() ? 1 : -1) + (int)rng.NextBelow(3) - 1;
+                uint kind = rng.NextBelow(4);
+                long v16 = kind == 0 ? near : kind == 1 ? (short)rng.NextUInt32() : kind == 2 ? (rng.NextBit() ? short.MinValue : short.MaxValue) : 0;
+                long v8 = kind == 0 ? near : kind == 1 ? (sbyte)rng.NextUInt32() : kind == 2 ? (rng.NextBit() ? sbyte.MinValue : sbyte.MaxValue) : 0;
+                acc16[i] = (short)Math.Clamp(v16, short.MinValue, short.MaxValue);
+                acc8[i] = (sbyte)Math.Clamp(v8, sbyte.MinValue, sbyte.MaxValue);
+            }
+
+            uint[] expected16 = (uint[])w.Clone(), expected8 = (uint[])w.Clone();
+            int flips16 = KernelSet.Reference.FlipB1S16(expected16, wOff, acc16, accOff, rows, cols, threshold);
+            int flips8 = KernelSet.Reference.FlipB1S8(expected8, wOff, acc8, accOff, rows, cols, threshold);
+            foreach (KernelSet set in Variants)
+            {
+                uint[] actual16 = (uint[])w.Clone(), actual8 = (uint[])w.Clone();
+                string what = $"{set.Name} {label} threshold {threshold}";
+                Assert.AreEqual(flips16, set.FlipB1S16(actual16, wOff, acc16, accOff, rows, cols, threshold), what + " s16 flips");
+                CollectionAssert.AreEqual(expected16, actual16, what + " s16 weights");
+                Assert.AreEqual(flips8, set.FlipB1S8(actual8, wOff, acc8, accOff, rows, cols, threshold), what + " s8 flips");
+                CollectionAssert.AreEqual(expected8, actual8, what + " s8 weights");
+            }
+        });
+    }
+
+    [TestMethod]
+    public void LeakS16AndS8_EveryShiftAndExtremes_MatchReference()
+    {
+        var rng = new Xoshiro128(17, 9);
+        foreach (int count in new[] { 0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 1000 })
+        {
+            foreach (Fill fill in Fills)
+            {
+                for (int shift = -1; shift <= 40; shift++)
+                {
+                    int offset = Offset(rng);
+                    short[] a16 = Inputs(rng, offset, count, fill);
+                    sbyte[] a8 = WeightsS8(rng, offset, count, fill);
+                    string label = $"count {count} {fill} shift {shift}";
+                    CompareAll(label + " s16", a16, (set, target) => set.LeakS16(target, offset, count, shift));
+                    CompareAll(label + " s8", a8, (set, target) => set.LeakS8(target, offset, count, shift));
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS16_AccumulatorIsAlsoAnInput_MatchesReference()
     {
         var rng = new Xoshiro128(7, 7);
@@ -442,6 +502,10 @@ public sealed class HostKernelSetTests
             ("ContrastiveOuterAccumulateS16", () => set.ContrastiveOuterAccumulateS16(acc16, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS8", () => set.ContrastiveOuterAccumulateS8(acc8, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("HardSigmoidAddQ15", () => set.HardSigmoidAddQ15(yr, 0, 1024, 15, yr, 0, xr, 0, w16, 0, rows)),
+            ("FlipB1S16", () => set.FlipB1S16(bits, 0, acc16, 0, rows, cols, 3)),
+            ("FlipB1S8", () => set.FlipB1S8(bits, 0, acc8, 0, rows, cols, 3)),
+            ("LeakS16", () => set.LeakS16(acc16, 0, rows * cols, 5)),
+            ("LeakS8", () => set.LeakS8(acc8, 0, rows * cols, 3)),
             ("ContrastiveOuterAccumulateS8Dithered", () => set.ContrastiveOuterAccumulateS8Dithered(acc8, 0, xr, xc, 0, rows, xc, xc, 0, cols, 24, 12345u)),
         };
         foreach ((string name, Action call) in calls)
