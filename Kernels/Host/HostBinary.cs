@@ -7,6 +7,8 @@
 // loop). Transposed kernels keep 32 (Vector256) or 16 (Vector128) column sums in 32-bit lanes, one x per
 // row (|x| <= 2^15), flushed every 32768 rows. XNOR and {0,1} kernels count bits with hardware popcount on
 // 64-bit words; padding bits past cols are masked exactly as in the reference.
+// Transposed sign blocks of at most 21845 rows finish in 32-bit lanes: |2 S - T| <= 3 rows 2^15 < 2^31, and
+// sat32(y + 2 S - T) is the wrapped sum corrected by sign tests, as in the outer-product kernels.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -27,6 +29,9 @@ namespace EdgeLearn.Kernels.Host
 
         // Rows per 32-bit flush in transposed loops: 32768 * 2^15 = 2^30.
         private const int RowChunk = 32768;
+
+        // Most rows of a transposed sign block finished in 32-bit lanes: 3 * 21845 * 2^15 < 2^31.
+        private const int NarrowFinishRows = 21845;
 
         internal static void SignMatVecB1S32(uint[] w, int wOffset, short[] x, int xOffset, int rows, int cols, int[] y, int yOffset, bool wide)
         {
@@ -147,7 +152,22 @@ namespace EdgeLearn.Kernels.Host
         private static long Sum(ref short x, int n)
         {
             long total = 0;
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            while (i + 8 <= n)
+            {
+                // Each of the 4 lanes takes two values per 8 columns: 16384 steps of <= 2^16 = 2^30 before a flush.
+                int stop = n - i > RowChunk * 4 ? i + RowChunk * 4 : n - ((n - i) & 7);
+                Vector128<int> acc = Vector128<int>.Zero;
+                for (; i < stop; i += 8)
+                {
+                    Vector128<short> v = Vector128.LoadUnsafe(ref Unsafe.Add(ref x, i));
+                    acc += Vector128.WidenLower(v) + Vector128.WidenUpper(v);
+                }
+
+                total += HostDense.SumWidened(acc);
+            }
+
+            for (; i < n; i++)
             {
                 total += Unsafe.Add(ref x, i);
             }
@@ -233,6 +253,28 @@ namespace EdgeLearn.Kernels.Host
             Vector256<int> b1 = Vector256.ShiftLeft(b0, 8);
             Vector256<int> b2 = Vector256.ShiftLeft(b0, 16);
             Vector256<int> b3 = Vector256.ShiftLeft(b0, 24);
+            if (rows <= NarrowFinishRows)
+            {
+                Vector256<int> n0 = Vector256<int>.Zero, n1 = n0, n2 = n0, n3 = n0;
+                for (int k = 0; k < rows; k++)
+                {
+                    Vector256<int> wb = Vector256.Create((int)Unsafe.Add(ref w, k * words));
+                    Vector256<int> xr = Vector256.Create((int)Unsafe.Add(ref x, k));
+                    n0 += Vector256.Equals(wb & b0, b0) & xr;
+                    n1 += Vector256.Equals(wb & b1, b1) & xr;
+                    n2 += Vector256.Equals(wb & b2, b2) & xr;
+                    n3 += Vector256.Equals(wb & b3, b3) & xr;
+                }
+
+                Vector256<int> t = Vector256.Create((int)total);
+                ref int y0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(y), yIndex);
+                FinishSigns(ref y0, n0, t);
+                FinishSigns(ref Unsafe.Add(ref y0, 8), n1, t);
+                FinishSigns(ref Unsafe.Add(ref y0, 16), n2, t);
+                FinishSigns(ref Unsafe.Add(ref y0, 24), n3, t);
+                return;
+            }
+
             Vector256<long> s0 = Vector256<long>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             int r = 0;
             while (r < rows)
@@ -279,6 +321,28 @@ namespace EdgeLearn.Kernels.Host
             Vector128<int> b1 = Vector128.ShiftLeft(b0, 4);
             Vector128<int> b2 = Vector128.ShiftLeft(b0, 8);
             Vector128<int> b3 = Vector128.ShiftLeft(b0, 12);
+            if (rows <= NarrowFinishRows)
+            {
+                Vector128<int> n0 = Vector128<int>.Zero, n1 = n0, n2 = n0, n3 = n0;
+                for (int k = 0; k < rows; k++)
+                {
+                    Vector128<int> wb = Vector128.Create((int)(Unsafe.Add(ref w, k * words) >> shift));
+                    Vector128<int> xr = Vector128.Create((int)Unsafe.Add(ref x, k));
+                    n0 += Mask(wb, b0) & xr;
+                    n1 += Mask(wb, b1) & xr;
+                    n2 += Mask(wb, b2) & xr;
+                    n3 += Mask(wb, b3) & xr;
+                }
+
+                Vector128<int> t = Vector128.Create((int)total);
+                ref int y0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(y), yIndex);
+                FinishSigns(ref y0, n0, t);
+                FinishSigns(ref Unsafe.Add(ref y0, 4), n1, t);
+                FinishSigns(ref Unsafe.Add(ref y0, 8), n2, t);
+                FinishSigns(ref Unsafe.Add(ref y0, 12), n3, t);
+                return;
+            }
+
             Vector128<long> s0 = Vector128<long>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             int r = 0;
             while (r < rows)
@@ -418,6 +482,28 @@ namespace EdgeLearn.Kernels.Host
             uint la = Unsafe.Add(ref a, full);
             uint lb = Unsafe.Add(ref b, full);
             return count + BitOperations.PopCount((xor ? la ^ lb : la & lb) & lastMask);
+        }
+
+        /// <summary>y[k] = sat32(y[k] + 2 selected[k] - total) for 8 lanes, |2 selected - total| &lt; 2^31 (see the header).</summary>
+        private static void FinishSigns(ref int y, Vector256<int> selected, Vector256<int> total)
+        {
+            Vector256<int> d = selected + selected - total;
+            Vector256<int> a = Vector256.LoadUnsafe(ref y);
+            Vector256<int> sum = a + d;
+            Vector256<int> overflow = Vector256.ShiftRightArithmetic((a ^ sum) & (d ^ sum), 31);
+            Vector256<int> bound = Vector256.ShiftRightArithmetic(a, 31) ^ Vector256.Create(int.MaxValue);
+            Vector256.ConditionalSelect(overflow, bound, sum).StoreUnsafe(ref y);
+        }
+
+        /// <summary>y[k] = sat32(y[k] + 2 selected[k] - total) for 4 lanes, |2 selected - total| &lt; 2^31.</summary>
+        private static void FinishSigns(ref int y, Vector128<int> selected, Vector128<int> total)
+        {
+            Vector128<int> d = selected + selected - total;
+            Vector128<int> a = Vector128.LoadUnsafe(ref y);
+            Vector128<int> sum = a + d;
+            Vector128<int> overflow = Vector128.ShiftRightArithmetic((a ^ sum) & (d ^ sum), 31);
+            Vector128<int> bound = Vector128.ShiftRightArithmetic(a, 31) ^ Vector128.Create(int.MaxValue);
+            Vector128.ConditionalSelect(overflow, bound, sum).StoreUnsafe(ref y);
         }
 
         private static void AddSignSums(int[] y, int i, Vector256<long> selected, long total)
