@@ -59,8 +59,14 @@ namespace EdgeLearn.Kernels.Host
             ref int acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
             ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
             ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            bool shared = bp == bm;
             for (int r = 0; r < rows; r++)
             {
+                if (shared && ap[aOffset + r] == am[aOffset + r])
+                {
+                    continue; // exactly 0 (see OuterProductKernels)
+                }
+
                 RowS32(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
             }
         }
@@ -115,8 +121,14 @@ namespace EdgeLearn.Kernels.Host
             ref sbyte acc0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(acc), accOffset);
             ref short bp0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bp), bOffset);
             ref short bm0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bm), bOffset);
+            bool shared = bp == bm;
             for (int r = 0; r < rows; r++)
             {
+                if (shared && ap[aOffset + r] == am[aOffset + r])
+                {
+                    continue; // exactly 0 (see OuterProductKernels)
+                }
+
                 RowS8(ref Unsafe.Add(ref acc0, r * cols), ap[aOffset + r], ref bp0, am[aOffset + r], ref bm0, cols, shift, wide);
             }
         }

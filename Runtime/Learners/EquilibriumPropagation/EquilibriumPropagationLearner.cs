@@ -431,11 +431,9 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int bOffset = l == 0 ? xOffset : 0;
                 short[] ap = p[l + 1];
                 short[] am = m[l + 1];
-                if (l == 0)
-                {
-                    AccumulateInputLayer(ap, am, x, xOffset, rows, cols);
-                }
-                else if (_latent != null)
+                // Layer 0 sees the same input in both phases (bp = bm = x): the kernels skip every row whose
+                // output did not change (often most of them), since it contributes exactly nothing.
+                if (_latent != null)
                 {
                     _kernels.ContrastiveOuterAccumulateS32(_latent[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
                 }
@@ -458,37 +456,6 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 {
                     long step = FixedPoint.RoundingShiftRight((long)(ap[i] - am[i]) * multiplier, 16);
                     delta[i] = FixedPoint.SaturateToS32(delta[i] + step);
-                }
-            }
-        }
-
-        // Layer 0 sees the same input in both phases, so a row whose output did not change contributes exactly
-        // nothing: only rows with ap[r] != am[r] are passed to the kernel (often a small fraction of them).
-        private void AccumulateInputLayer(short[] ap, short[] am, short[] x, int xOffset, int rows, int cols)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                if (ap[r] == am[r])
-                {
-                    continue;
-                }
-
-                int at = r * cols;
-                if (_latent != null)
-                {
-                    _kernels.ContrastiveOuterAccumulateS32(_latent[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
-                }
-                else if (_acc8 != null)
-                {
-                    _kernels.ContrastiveOuterAccumulateS8Dithered(_acc8[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0], _sampleDither + (uint)r * 0x9E3779B1u);
-                }
-                else if (_acc16 != null)
-                {
-                    _kernels.ContrastiveOuterAccumulateS16(_acc16[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
-                }
-                else
-                {
-                    _kernels.ContrastiveOuterAccumulateS32(_acc32[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
                 }
             }
         }
