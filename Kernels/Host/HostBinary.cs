@@ -33,12 +33,34 @@ namespace EdgeLearn.Kernels.Host
         // Most rows of a transposed sign block finished in 32-bit lanes: 3 * 21845 * 2^15 < 2^31.
         private const int NarrowFinishRows = 21845;
 
+        // Fewest rows for which the interleaved copy of x pays for itself in the Vector256 sign matvec.
+        private const int InterleaveRows = 16;
+
+        // Per-thread scratch of the interleaved x (grown, never shrunk; kernel sets are shared between threads).
+        [System.ThreadStatic]
+        private static short[] t_interleaved;
+
         internal static void SignMatVecB1S32(uint[] w, int wOffset, short[] x, int xOffset, int rows, int cols, int[] y, int yOffset, bool wide)
         {
             int words = BinaryKernels.WordsPerRow(cols);
             ref uint w0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w), wOffset);
             ref short x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), xOffset);
             long total = Sum(ref x0, cols);
+            int fullWords = cols >> 5;
+            if (wide && Avx2.IsSupported && rows >= InterleaveRows && fullWords > 0)
+            {
+                // x once in the word-interleaved order (see SumSelectedInterleaved), then every row.
+                short[] interleaved = Interleave(ref x0, fullWords);
+                ref short i0 = ref MemoryMarshal.GetArrayDataReference(interleaved);
+                for (int r = 0; r < rows; r++)
+                {
+                    long selected = SumSelectedInterleaved(ref Unsafe.Add(ref w0, r * words), ref i0, ref x0, cols);
+                    y[yOffset + r] = FixedPoint.SaturateToS32(y[yOffset + r] + (2 * selected - total));
+                }
+
+                return;
+            }
+
             for (int r = 0; r < rows; r++)
             {
                 long selected = SumSelected(ref Unsafe.Add(ref w0, r * words), ref x0, cols, wide);
@@ -175,6 +197,85 @@ namespace EdgeLearn.Kernels.Host
             return total;
         }
 
+        /// <summary>
+        /// x[0, 32 words) rearranged per 32-column block so that one broadcast 32-bit weight word tests two columns
+        /// per pair of 16-bit lanes: the block's element 2j is x[j] and 2j + 1 is x[16 + j] (j in [0, 16)); the low
+        /// half of the word sits in the even lanes and the high half in the odd ones, and pmaddwd adds each pair.
+        /// </summary>
+        private static short[] Interleave(ref short x, int words)
+        {
+            int n = words << 5;
+            short[] buffer = t_interleaved;
+            if (buffer == null || buffer.Length < n)
+            {
+                buffer = new short[n];
+                t_interleaved = buffer;
+            }
+
+            for (int k = 0; k < words; k++)
+            {
+                int at = k << 5;
+                for (int j = 0; j < 16; j++)
+                {
+                    buffer[at + 2 * j] = Unsafe.Add(ref x, at + j);
+                    buffer[at + 2 * j + 1] = Unsafe.Add(ref x, at + 16 + j);
+                }
+            }
+
+            return buffer;
+        }
+
+        /// <summary>
+        /// <see cref="SumSelected"/> with the full words read from the interleaved copy of x (AVX2): one broadcast of
+        /// the word, lanes 2j and 2j + 1 test bits j and 16 + j (j in [0, 8) for the first vector, [8, 16) for the
+        /// second). Same lane bounds as the plain loop: each pmaddwd lane adds at most 2^16 per word.
+        /// </summary>
+        private static long SumSelectedInterleaved(ref uint bits, ref short interleaved, ref short x, int n)
+        {
+            Vector256<short> patternLow = Vector256.Create(
+                (short)0x1, 0x1, 0x2, 0x2, 0x4, 0x4, 0x8, 0x8, 0x10, 0x10, 0x20, 0x20, 0x40, 0x40, 0x80, 0x80);
+            Vector256<short> patternHigh = Vector256.Create(
+                (short)0x100, 0x100, 0x200, 0x200, 0x400, 0x400, 0x800, 0x800,
+                0x1000, 0x1000, 0x2000, 0x2000, 0x4000, 0x4000, unchecked((short)0x8000), unchecked((short)0x8000));
+            long total = 0;
+            int fullWords = n >> 5;
+            int k = 0;
+            while (k < fullWords)
+            {
+                int stop = fullWords - k > WordChunk ? k + WordChunk : fullWords;
+                Vector256<int> acc0 = Vector256<int>.Zero;
+                Vector256<int> acc1 = Vector256<int>.Zero;
+                Vector256<int> acc2 = Vector256<int>.Zero;
+                Vector256<int> acc3 = Vector256<int>.Zero;
+                ref uint b = ref Unsafe.Add(ref bits, k);
+                ref short v = ref Unsafe.Add(ref interleaved, k << 5);
+                for (; k + 2 <= stop; k += 2)
+                {
+                    // Masks are -1 on set bits, so pmaddwd yields minus the selected pair sums.
+                    Vector256<short> word = Vector256.Create(b).AsInt16();
+                    Vector256<short> next = Vector256.Create(Unsafe.Add(ref b, 1)).AsInt16();
+                    acc0 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref v), Vector256.Equals(word & patternLow, patternLow));
+                    acc1 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref v, 16), Vector256.Equals(word & patternHigh, patternHigh));
+                    acc2 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref v, 32), Vector256.Equals(next & patternLow, patternLow));
+                    acc3 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref v, 48), Vector256.Equals(next & patternHigh, patternHigh));
+                    b = ref Unsafe.Add(ref b, 2);
+                    v = ref Unsafe.Add(ref v, 64);
+                }
+
+                if (k < stop)
+                {
+                    Vector256<short> word = Vector256.Create(b).AsInt16();
+                    acc0 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref v), Vector256.Equals(word & patternLow, patternLow));
+                    acc1 += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref v, 16), Vector256.Equals(word & patternHigh, patternHigh));
+                    k++;
+                }
+
+                total -= HostDense.SumWidened(acc0 + acc2) + HostDense.SumWidened(acc1 + acc3);
+            }
+
+            return total + SumSelectedTail(ref bits, ref x, fullWords << 5, n);
+        }
+
         /// <summary>Sum of x[c] over the set bits c &lt; n of a packed row.</summary>
         private static long SumSelected(ref uint bits, ref short x, int n, bool wide)
         {
@@ -209,6 +310,14 @@ namespace EdgeLearn.Kernels.Host
                 c = fullWords << 5;
             }
 
+            return total + SumSelectedTail(ref bits, ref x, c, n);
+        }
+
+        /// <summary>Sum of x[c] over the set bits c in [start, n) of a packed row (Vector128 and scalar).</summary>
+        private static long SumSelectedTail(ref uint bits, ref short x, int start, int n)
+        {
+            long total = 0;
+            int c = start;
             Vector128<short> lane8 = Vector128.Create((short)0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80);
             int limit = c + ((n - c) & ~7);
             while (c < limit)

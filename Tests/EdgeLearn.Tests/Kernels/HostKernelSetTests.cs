@@ -35,9 +35,9 @@ public sealed class HostKernelSetTests
         (33, 1), (3, 2100), (600, 40), (2, 63), (31, 65), (17, 129),
     };
 
-    // Binary kernels also run past their flush chunks (40000 columns, 33000 rows).
+    // Binary kernels also run past their flush chunks (40000 columns, with and without the interleaved x, 33000 rows).
     private static readonly (int Rows, int Cols)[] BinaryShapes =
-        Shapes.Concat(new[] { (2, 40000), (33000, 40) }).ToArray();
+        Shapes.Concat(new[] { (2, 40000), (16, 40000), (33000, 40) }).ToArray();
 
     private static readonly int[] Shifts = { 0, 1, 7, 15, 16, 30, 31, 32, 40, 62 };
 
