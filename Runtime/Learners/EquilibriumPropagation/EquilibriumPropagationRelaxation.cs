@@ -23,6 +23,7 @@
 //   _forward[l]          int[n_l]     raw W_{l-1} v_{l-1} (l >= 2)
 //   _feedback[l]         int[n_l]     raw W_l^T v_{l+1} (l <= L-1)
 //   _biasQ15[l]          int[n_l]     b_{l-1} rounded to Q0.15 once per sample (l >= 2)
+//   _moved[l]            bool         some state of layer l changed in the last step (its sums are then recomputed)
 using System;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Models;
@@ -51,6 +52,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly int[][] _biasQ15;
         private readonly int[][] _forward;
         private readonly int[][] _feedback;
+        private readonly bool[] _moved;
         private short[] _input;
         private int _inputOffset;
 
@@ -92,6 +94,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _projection = new int[d.Size(1)];
             _reference = new short[d.OutputSize];
             _biasQ15 = new int[_layers + 1][];
+            _moved = new bool[_layers + 1];
             for (int l = 1; l <= _layers; l++)
             {
                 int n = d.Size(l);
@@ -212,6 +215,12 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// </summary>
         public void Relax(int steps, int betaQ12, short[] target, int targetOffset)
         {
+            // Every raw sum is recomputed on the first step (states or weights may have changed since the last call).
+            for (int l = 1; l <= _layers; l++)
+            {
+                _moved[l] = true;
+            }
+
             for (int t = 0; t < steps; t++)
             {
                 // The step is a function of the states alone (input, biases, nudge and its reference are fixed
@@ -307,14 +316,16 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             // Phase 1: every raw sum from the previous states (synchronous update).
             for (int l = 1; l <= _layers; l++)
             {
-                if (l >= 2)
+                // A raw sum whose source layer kept every state in the last step keeps its value (same weights, same
+                // outputs), so only the sums of layers that moved are recomputed.
+                if (l >= 2 && _moved[l - 1])
                 {
                     int[] f = _forward[l];
                     Array.Clear(f, 0, f.Length);
                     MatVec(l - 1, Output(l - 1), 0, _bits[l - 1], f);
                 }
 
-                if (l <= _layers - 1)
+                if (l <= _layers - 1 && _moved[l + 1])
                 {
                     int[] b = _feedback[l];
                     Array.Clear(b, 0, b.Length);
@@ -341,10 +352,13 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 if (l == 1 && !output && !_binary)
                 {
                     // First hidden layer, multi-bit: clamp(projection + RoundingShiftRight(feedback * alpha_1, shift)).
-                    changed |= _kernels.HardSigmoidAddQ15(feedback, 0, alphaOut, shift, _projection, 0, s, 0, next, 0, n) != 0;
+                    bool layerMoved = _kernels.HardSigmoidAddQ15(feedback, 0, alphaOut, shift, _projection, 0, s, 0, next, 0, n) != 0;
+                    _moved[l] = layerMoved;
+                    changed |= layerMoved;
                     continue;
                 }
 
+                bool moved = false;
                 for (int i = 0; i < n; i++)
                 {
                     long pre;
@@ -383,8 +397,11 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     }
 
                     next[i] = (short)value;
-                    changed |= value != s[i];
+                    moved |= value != s[i];
                 }
+
+                _moved[l] = moved;
+                changed |= moved;
             }
 
             if (!changed)
