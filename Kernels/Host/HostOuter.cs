@@ -147,14 +147,23 @@ namespace EdgeLearn.Kernels.Host
                 if (shared)
                 {
                     // (p - m) b: a zero row adds floor(d / 2^shift) = 0 to every accumulator.
-                    if (p != m)
+                    int k = p - m;
+                    if (k == 0)
                     {
-                        RowS8Dithered(ref Unsafe.Add(ref acc0, r * cols), p - m, ref bp0, 0, ref bm0, cols, shift, rowDither, wide);
+                        continue;
                     }
+
+                    int start = 0;
+                    if (wide && Avx2.IsSupported && shift >= 16 && shift <= 29 && k >= short.MinValue && k <= short.MaxValue)
+                    {
+                        start = RowS8DitheredShared16(ref Unsafe.Add(ref acc0, r * cols), (short)k, ref bp0, cols, shift, rowDither);
+                    }
+
+                    RowS8Dithered(ref Unsafe.Add(ref acc0, r * cols), k, ref bp0, 0, ref bm0, cols, shift, rowDither, wide, start);
                 }
                 else
                 {
-                    RowS8Dithered(ref Unsafe.Add(ref acc0, r * cols), p, ref bp0, m, ref bm0, cols, shift, rowDither, wide);
+                    RowS8Dithered(ref Unsafe.Add(ref acc0, r * cols), p, ref bp0, m, ref bm0, cols, shift, rowDither, wide, 0);
                 }
             }
         }
@@ -163,10 +172,10 @@ namespace EdgeLearn.Kernels.Host
         /// A[c] = sat8(A[c] + floor((p b+[c] - m b-[c] + d_c) / 2^shift)), d_c = (rowDither + c 0x85EBCA77) mod 2^shift,
         /// shift in [1, 30]; p may be any value with |p b+[c] - m b-[c]| &lt; 2^31 (see the file header).
         /// </summary>
-        private static void RowS8Dithered(ref sbyte acc, int p, ref short bp, int m, ref short bm, int cols, int shift, uint rowDither, bool wide)
+        private static void RowS8Dithered(ref sbyte acc, int p, ref short bp, int m, ref short bm, int cols, int shift, uint rowDither, bool wide, int start)
         {
             const uint Step = 0x85EBCA77u;
-            int c = 0;
+            int c = start;
             int mask = (int)((1u << shift) - 1u);
             if (wide)
             {
@@ -234,6 +243,70 @@ namespace EdgeLearn.Kernels.Host
                 ref sbyte target = ref Unsafe.Add(ref acc, c);
                 target = FixedPoint.SaturateToS8(FixedPoint.SaturateToS32(target + delta));
             }
+        }
+
+        /// <summary>
+        /// Full 32-column blocks of a dithered row with a shared column vector in 16-bit lanes (AVX2), for k in s16 and
+        /// shift in [16, 29]; returns the first column left to the caller. With k b = H 2^16 + L (H = vpmulhw, L the
+        /// unsigned low half) and the dither d = D 2^16 + E (E its low half, D &lt; 2^(shift - 16) &lt;= 2^13):
+        /// floor((k b + d) / 2^shift) = (H + D + carry(L + E)) &gt;&gt; (shift - 16), the sum within [-2^14, 2^14 + 2^13].
+        /// The dither halves of the 16 lanes advance by 16 * 0x85EBCA77 per vector, the low half's carry into the high.
+        /// </summary>
+        private static int RowS8DitheredShared16(ref sbyte acc, short k, ref short b, int cols, int shift, uint rowDither)
+        {
+            const uint Step = 0x85EBCA77u;
+            if (cols < 32)
+            {
+                return 0;
+            }
+
+            Vector256<uint> u0 = Vector256.Create(rowDither) + Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u) * Step;
+            Vector256<uint> u1 = u0 + Vector256.Create(unchecked(8u * Step));
+            Vector256<ushort> low = Vector256.Narrow(u0, u1);
+            Vector256<ushort> high = Vector256.Narrow(Vector256.ShiftRightLogical(u0, 16), Vector256.ShiftRightLogical(u1, 16));
+            uint stride = unchecked(16u * Step);
+            Vector256<ushort> strideLow = Vector256.Create((ushort)stride);
+            Vector256<ushort> strideHighPlusOne = Vector256.Create((ushort)((stride >> 16) + 1));
+            Vector256<ushort> highMask = Vector256.Create((ushort)((1 << (shift - 16)) - 1));
+            Vector256<short> kv = Vector256.Create(k);
+            Vector256<short> one = Vector256<short>.One;
+            int s = shift - 16;
+            int c = 0;
+            for (; c + 32 <= cols; c += 32)
+            {
+                Vector256<short> b0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref b, c));
+                Vector256<short> b1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref b, c + 16));
+                Vector256<short> delta0 = DitheredShared16(b0, kv, low, high & highMask, one, s);
+                Advance(ref low, ref high, strideLow, strideHighPlusOne);
+                Vector256<short> delta1 = DitheredShared16(b1, kv, low, high & highMask, one, s);
+                Advance(ref low, ref high, strideLow, strideHighPlusOne);
+                ref sbyte target = ref Unsafe.Add(ref acc, c);
+                Vector256<sbyte> av = Vector256.LoadUnsafe(ref target);
+                Vector256.NarrowWithSaturation(Vector256.WidenLower(av) + delta0, Vector256.WidenUpper(av) + delta1).StoreUnsafe(ref target);
+            }
+
+            return c;
+        }
+
+        /// <summary>(H + D + carry(L + E)) &gt;&gt; s for 16 lanes (see <see cref="RowS8DitheredShared16"/>).</summary>
+        private static Vector256<short> DitheredShared16(Vector256<short> b, Vector256<short> k, Vector256<ushort> e, Vector256<ushort> d, Vector256<short> one, int s)
+        {
+            Vector256<short> h = Avx2.MultiplyHigh(b, k);
+            Vector256<ushort> l = (b * k).AsUInt16();
+            Vector256<ushort> sum = l + e;
+
+            // -1 where L + E did not wrap (min(sum, L) = L), 0 where it carried: carry = 1 + noCarry.
+            Vector256<short> noCarry = Vector256.Equals(Vector256.Min(sum, l), l).AsInt16();
+            return Vector256.ShiftRightArithmetic(h + d.AsInt16() + one + noCarry, s);
+        }
+
+        /// <summary>Advances 16 dither lanes (low and high halves of a 32-bit value) by the stride.</summary>
+        private static void Advance(ref Vector256<ushort> low, ref Vector256<ushort> high, Vector256<ushort> strideLow, Vector256<ushort> strideHighPlusOne)
+        {
+            Vector256<ushort> next = low + strideLow;
+            Vector256<ushort> noCarry = Vector256.Equals(Vector256.Min(next, low), low);
+            high = high + strideHighPlusOne + noCarry;
+            low = next;
         }
 
         /// <summary>floor((v + (dither and mask)) / 2^shift) on 32-bit lanes, shift in [1, 30] (see the file header).</summary>

@@ -429,6 +429,34 @@ public sealed class HostKernelSetTests
     }
 
     [TestMethod]
+    public void ContrastiveOuterAccumulateS8Dithered_SharedColumnsEpRanges_MatchesReference()
+    {
+        // EP's input layer: a+ and a- in [0, 32767] (so p - m fits s16), shifts 16..29 where the host takes
+        // 16-bit lanes, every dither (low-half carries included), accumulators at both rails.
+        var rng = new Xoshiro128(23, 5);
+        foreach (int cols in new[] { 32, 33, 63, 64, 100, 784 })
+        {
+            for (int shift = 15; shift <= 31; shift++)
+            {
+                const int rows = 7;
+                int accOff = Offset(rng), aOff = Offset(rng), bOff = Offset(rng);
+                sbyte[] acc = WeightsS8(rng, accOff, rows * cols, shift % 3 == 0 ? Fill.Extreme : Fill.Random);
+                short[] ap = Inputs(rng, aOff, rows, Fill.Random), am = Inputs(rng, aOff, rows, Fill.Random);
+                for (int r = 0; r < rows; r++)
+                {
+                    ap[aOff + r] = (short)(ap[aOff + r] & 0x7FFF);
+                    am[aOff + r] = r == 2 ? ap[aOff + r] : r == 3 ? (short)(ap[aOff + r] ^ 1) : r == 4 ? (short)0 : (short)(am[aOff + r] & 0x7FFF);
+                }
+
+                ap[aOff + 4] = short.MaxValue;
+                short[] b = Inputs(rng, bOff, cols, shift % 2 == 0 ? Fill.Random : Fill.Extreme);
+                uint dither = rng.NextUInt32();
+                CompareAll($"cols {cols} shift {shift} dither {dither}", acc, (set, target) => set.ContrastiveOuterAccumulateS8Dithered(target, accOff, ap, am, aOff, rows, b, b, bOff, cols, shift, dither));
+            }
+        }
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS16_AccumulatorIsAlsoAnInput_MatchesReference()
     {
         var rng = new Xoshiro128(7, 7);
