@@ -34,7 +34,7 @@ namespace EdgeLearn.Kernels.Host
         private const int NarrowFinishRows = 21845;
 
         // Fewest rows for which the interleaved copy of x pays for itself in the Vector256 sign matvec.
-        private const int InterleaveRows = 16;
+        private const int InterleaveRows = 4;
 
         // Per-thread scratch of the interleaved x (grown, never shrunk; kernel sets are shared between threads).
         [System.ThreadStatic]
@@ -212,14 +212,20 @@ namespace EdgeLearn.Kernels.Host
                 t_interleaved = buffer;
             }
 
+            ref short target = ref MemoryMarshal.GetArrayDataReference(buffer);
             for (int k = 0; k < words; k++)
             {
-                int at = k << 5;
-                for (int j = 0; j < 16; j++)
-                {
-                    buffer[at + 2 * j] = Unsafe.Add(ref x, at + j);
-                    buffer[at + 2 * j + 1] = Unsafe.Add(ref x, at + 16 + j);
-                }
+                // punpcklwd / punpckhwd of columns [0, 8) with [16, 24), then [8, 16) with [24, 32).
+                ref short block = ref Unsafe.Add(ref x, k << 5);
+                ref short into = ref Unsafe.Add(ref target, k << 5);
+                Vector128<short> a = Vector128.LoadUnsafe(ref block);
+                Vector128<short> b = Vector128.LoadUnsafe(ref block, 8);
+                Vector128<short> c = Vector128.LoadUnsafe(ref block, 16);
+                Vector128<short> d = Vector128.LoadUnsafe(ref block, 24);
+                Sse2.UnpackLow(a, c).StoreUnsafe(ref into);
+                Sse2.UnpackHigh(a, c).StoreUnsafe(ref into, 8);
+                Sse2.UnpackLow(b, d).StoreUnsafe(ref into, 16);
+                Sse2.UnpackHigh(b, d).StoreUnsafe(ref into, 24);
             }
 
             return buffer;
@@ -270,10 +276,11 @@ namespace EdgeLearn.Kernels.Host
                     k++;
                 }
 
-                total -= HostDense.SumWidened(acc0 + acc2) + HostDense.SumWidened(acc1 + acc3);
+                // Each lane of the four accumulators holds at most WordChunk / 2 words of 2^16: the sum stays below 2^27.
+                total -= HostDense.SumWidened((acc0 + acc2) + (acc1 + acc3));
             }
 
-            return total + SumSelectedTail(ref bits, ref x, fullWords << 5, n);
+            return (fullWords << 5) == n ? total : total + SumSelectedTail(ref bits, ref x, fullWords << 5, n);
         }
 
         /// <summary>Sum of x[c] over the set bits c &lt; n of a packed row.</summary>
