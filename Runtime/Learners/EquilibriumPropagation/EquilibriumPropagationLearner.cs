@@ -454,6 +454,11 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int multiplier = _biasMultiplier[l];
                 for (int i = 0; i < rows; i++)
                 {
+                    if (ap[i] == am[i])
+                    {
+                        continue; // a zero step leaves the sum as it is
+                    }
+
                     long step = FixedPoint.RoundingShiftRight((long)(ap[i] - am[i]) * multiplier, 16);
                     delta[i] = FixedPoint.SaturateToS32(delta[i] + step);
                 }
