@@ -18,6 +18,29 @@ namespace EdgeLearn.Kernels
             }
         }
 
+        /// <summary>
+        /// Biased hard sigmoid, one relaxation step of an EP hidden layer:
+        /// s[i] = clamp(addend[i] + RoundingShiftRight(pre[i] * multiplier, shift), 0, 32767) for i in [0, n), the
+        /// product and the sum exact in 64 bits. Returns how many s[i] differ from previous[i] (previous may be
+        /// the array the step started from, so 0 means a fixed point). Range: shift in [0, 62].
+        /// </summary>
+        public static int HardSigmoidAddQ15(int[] pre, int preOffset, int multiplier, int shift, int[] addend, int addendOffset, short[] previous, int previousOffset, short[] s, int sOffset, int n)
+        {
+            int changed = 0;
+            for (int i = 0; i < n; i++)
+            {
+                long v = addend[addendOffset + i] + FixedPoint.RoundingShiftRight((long)pre[preOffset + i] * multiplier, shift);
+                short value = v <= 0 ? (short)0 : v >= FixedPoint.Q15Max ? FixedPoint.Q15Max : (short)v;
+                s[sOffset + i] = value;
+                if (value != previous[previousOffset + i])
+                {
+                    changed++;
+                }
+            }
+
+            return changed;
+        }
+
         /// <summary>Relu in place on s32: x[i] = max(x[i], 0) for i in [0, n).</summary>
         public static void ReluS32(int[] x, int offset, int n)
         {

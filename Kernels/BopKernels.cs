@@ -2,7 +2,8 @@
 //
 // For every weight W[r, c] (packed b1, set bit = +1) with accumulator M[r, c]:
 //   flip W when -sign(W) * M > threshold      (M accumulates the descent direction; it is not reset)
-// Runs once per mini-batch, not per sample, so it has no host variant.
+// Runs once per mini-batch; the s16 and s8 forms have host variants (KernelSet), since with batches of 64 a
+// scalar flip and leak over the input layer cost as much per sample as the rest of the update.
 namespace EdgeLearn.Kernels
 {
     /// <summary>BOP flip kernels for s8, s16 and s32 accumulators over packed binary weights.</summary>

@@ -74,6 +74,36 @@ namespace EdgeLearn.Kernels
             BinaryKernels.SignMatVecTransposedB1U1(w, wOffset, h, hOffset, rows, cols, y, yOffset);
         }
 
+        /// <summary>See <see cref="ActivationKernels.HardSigmoidAddQ15"/>.</summary>
+        public virtual int HardSigmoidAddQ15(int[] pre, int preOffset, int multiplier, int shift, int[] addend, int addendOffset, short[] previous, int previousOffset, short[] s, int sOffset, int n)
+        {
+            return ActivationKernels.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n);
+        }
+
+        /// <summary>See <see cref="BopKernels.FlipB1S16"/>.</summary>
+        public virtual int FlipB1S16(uint[] w, int wOffset, short[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            return BopKernels.FlipB1S16(w, wOffset, acc, accOffset, rows, cols, threshold);
+        }
+
+        /// <summary>See <see cref="BopKernels.FlipB1S8"/>.</summary>
+        public virtual int FlipB1S8(uint[] w, int wOffset, sbyte[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            return BopKernels.FlipB1S8(w, wOffset, acc, accOffset, rows, cols, threshold);
+        }
+
+        /// <summary>See <see cref="OuterProductKernels.LeakS16"/>.</summary>
+        public virtual void LeakS16(short[] acc, int offset, int count, int shift)
+        {
+            OuterProductKernels.LeakS16(acc, offset, count, shift);
+        }
+
+        /// <summary>See <see cref="OuterProductKernels.LeakS8"/>.</summary>
+        public virtual void LeakS8(sbyte[] acc, int offset, int count, int shift)
+        {
+            OuterProductKernels.LeakS8(acc, offset, count, shift);
+        }
+
         /// <summary>See <see cref="OuterProductKernels.OuterProductAccumulateS32"/>.</summary>
         public virtual void OuterProductAccumulateS32(int[] acc, int accOffset, short[] a, int aOffset, int rows, short[] b, int bOffset, int cols, int shift)
         {

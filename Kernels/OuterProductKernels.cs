@@ -3,6 +3,8 @@
 // Glossary: A is rows x cols, row-major at accOffset; a has rows entries, b has cols entries.
 // Each product (or product difference) is formed exactly in 64 bits, rounded by the shared rounding
 // right shift, added, and saturated to the accumulator width. Host variants must give identical integers.
+// Contrastive kernels given one array as both column vectors (b+ = b-, as in EP's input layer) skip the rows
+// with a+[r] = a-[r]: their difference, and so every increment, is exactly 0.
 namespace EdgeLearn.Kernels
 {
     /// <summary>Reference outer-product accumulate and leak kernels for s32, s16 and s8 accumulators.</summary>
@@ -34,9 +36,17 @@ namespace EdgeLearn.Kernels
         /// </summary>
         public static void ContrastiveOuterAccumulateS32(int[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift)
         {
+            bool shared = bp == bm;
             int index = accOffset;
             for (int r = 0; r < rows; r++)
             {
+                if (shared && ap[aOffset + r] == am[aOffset + r])
+                {
+                    // One column vector for both terms: the difference is exactly 0, the row adds nothing.
+                    index += cols;
+                    continue;
+                }
+
                 long p = ap[aOffset + r];
                 long m = am[aOffset + r];
                 for (int c = 0; c < cols; c++)
@@ -54,9 +64,17 @@ namespace EdgeLearn.Kernels
         /// </summary>
         public static void ContrastiveOuterAccumulateS16(short[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift)
         {
+            bool shared = bp == bm;
             int index = accOffset;
             for (int r = 0; r < rows; r++)
             {
+                if (shared && ap[aOffset + r] == am[aOffset + r])
+                {
+                    // One column vector for both terms: the difference is exactly 0, the row adds nothing.
+                    index += cols;
+                    continue;
+                }
+
                 long p = ap[aOffset + r];
                 long m = am[aOffset + r];
                 for (int c = 0; c < cols; c++)
@@ -74,9 +92,17 @@ namespace EdgeLearn.Kernels
         /// </summary>
         public static void ContrastiveOuterAccumulateS8(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift)
         {
+            bool shared = bp == bm;
             int index = accOffset;
             for (int r = 0; r < rows; r++)
             {
+                if (shared && ap[aOffset + r] == am[aOffset + r])
+                {
+                    // One column vector for both terms: the difference is exactly 0, the row adds nothing.
+                    index += cols;
+                    continue;
+                }
+
                 long p = ap[aOffset + r];
                 long m = am[aOffset + r];
                 for (int c = 0; c < cols; c++)
@@ -100,9 +126,17 @@ namespace EdgeLearn.Kernels
         public static void ContrastiveOuterAccumulateS8Dithered(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, uint dither)
         {
             uint mask = (1u << shift) - 1u;
+            bool shared = bp == bm;
             int index = accOffset;
             for (int r = 0; r < rows; r++)
             {
+                if (shared && ap[aOffset + r] == am[aOffset + r])
+                {
+                    // One column vector for both terms: the difference is exactly 0, the row adds nothing.
+                    index += cols;
+                    continue;
+                }
+
                 long p = ap[aOffset + r];
                 long m = am[aOffset + r];
                 uint rowDither = dither + (uint)r * 0x9E3779B1u;

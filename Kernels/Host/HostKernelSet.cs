@@ -15,7 +15,7 @@ namespace EdgeLearn.Kernels.Host
 {
     /// <summary>
     /// SIMD overrides of the hot kernels (dense s8/s16 matvec and transposes, sign and XNOR-popcount kernels,
-    /// outer-product accumulates). Every method has the contract of the reference kernel it overrides and
+    /// the biased hard sigmoid of EP's relaxation, outer-product accumulates). Every method has the contract of the reference kernel it overrides and
     /// gives identical integers; in addition, bad arguments (null arrays, negative sizes, ranges past an
     /// array's end, shifts outside [0, 62]) throw an <see cref="System.ArgumentException"/>. No allocation.
     /// Obtain instances from <see cref="HostKernels"/>.
@@ -121,6 +121,84 @@ namespace EdgeLearn.Kernels.Host
         }
 
         /// <inheritdoc />
+        public override int HardSigmoidAddQ15(int[] pre, int preOffset, int multiplier, int shift, int[] addend, int addendOffset, short[] previous, int previousOffset, short[] s, int sOffset, int n)
+        {
+            HostChecks.NonNegative(n, nameof(n));
+            HostChecks.Shift(shift, nameof(shift));
+            HostChecks.Range(pre, nameof(pre), preOffset, n);
+            HostChecks.Range(addend, nameof(addend), addendOffset, n);
+            HostChecks.Range(previous, nameof(previous), previousOffset, n);
+            HostChecks.Range(s, nameof(s), sOffset, n);
+            if (s == previous && sOffset != previousOffset)
+            {
+                // Overlapping output and comparison ranges: only the reference's element order defines the count.
+                return base.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n);
+            }
+
+            return HostActivation.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addendOffset, previous, previousOffset, s, sOffset, n, _wide);
+        }
+
+        /// <inheritdoc />
+        public override int FlipB1S16(uint[] w, int wOffset, short[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            CheckBinary(w, wOffset, rows, cols);
+            HostChecks.Range(acc, nameof(acc), accOffset, (long)rows * cols);
+            if (threshold < 0 || threshold > short.MaxValue)
+            {
+                return base.FlipB1S16(w, wOffset, acc, accOffset, rows, cols, threshold);
+            }
+
+            return HostBop.FlipB1S16(w, wOffset, acc, accOffset, rows, cols, threshold, _wide);
+        }
+
+        /// <inheritdoc />
+        public override int FlipB1S8(uint[] w, int wOffset, sbyte[] acc, int accOffset, int rows, int cols, int threshold)
+        {
+            CheckBinary(w, wOffset, rows, cols);
+            HostChecks.Range(acc, nameof(acc), accOffset, (long)rows * cols);
+            if (threshold < 0 || threshold > sbyte.MaxValue)
+            {
+                return base.FlipB1S8(w, wOffset, acc, accOffset, rows, cols, threshold);
+            }
+
+            return HostBop.FlipB1S8(w, wOffset, acc, accOffset, rows, cols, threshold, _wide);
+        }
+
+        /// <inheritdoc />
+        public override void LeakS16(short[] acc, int offset, int count, int shift)
+        {
+            HostChecks.NonNegative(count, nameof(count));
+            HostChecks.Range(acc, nameof(acc), offset, count);
+            if (shift >= 1 && shift <= 15)
+            {
+                HostBop.LeakS16(acc, offset, count, shift, _wide);
+            }
+            else if (shift < 16 || shift > 31)
+            {
+                base.LeakS16(acc, offset, count, shift);
+            }
+
+            // shift in [16, 31]: the rounding shift of every s16 value is 0, nothing moves (see HostBop).
+        }
+
+        /// <inheritdoc />
+        public override void LeakS8(sbyte[] acc, int offset, int count, int shift)
+        {
+            HostChecks.NonNegative(count, nameof(count));
+            HostChecks.Range(acc, nameof(acc), offset, count);
+            if (shift >= 1 && shift <= 7)
+            {
+                HostBop.LeakS8(acc, offset, count, shift, _wide);
+            }
+            else if (shift < 8 || shift > 31)
+            {
+                base.LeakS8(acc, offset, count, shift);
+            }
+
+            // shift in [8, 31]: the rounding shift of every s8 value is 0, nothing moves (see HostBop).
+        }
+
+        /// <inheritdoc />
         public override void OuterProductAccumulateS32(int[] acc, int accOffset, short[] a, int aOffset, int rows, short[] b, int bOffset, int cols, int shift)
         {
             CheckOuter(acc, accOffset, rows, cols, shift);
@@ -158,6 +236,21 @@ namespace EdgeLearn.Kernels.Host
             CheckOuter(acc, accOffset, rows, cols, shift);
             CheckContrastive(ap, am, aOffset, rows, bp, bm, bOffset, cols);
             HostOuter.ContrastiveOuterAccumulateS8(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, _wide);
+        }
+
+        /// <inheritdoc />
+        public override void ContrastiveOuterAccumulateS8Dithered(sbyte[] acc, int accOffset, short[] ap, short[] am, int aOffset, int rows, short[] bp, short[] bm, int bOffset, int cols, int shift, uint dither)
+        {
+            if (shift < 1 || shift > 30)
+            {
+                // Outside the lane bounds of the vector form (see HostOuter): the reference defines the result.
+                base.ContrastiveOuterAccumulateS8Dithered(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, dither);
+                return;
+            }
+
+            CheckOuter(acc, accOffset, rows, cols, shift);
+            CheckContrastive(ap, am, aOffset, rows, bp, bm, bOffset, cols);
+            HostOuter.ContrastiveOuterAccumulateS8Dithered(acc, accOffset, ap, am, aOffset, rows, bp, bm, bOffset, cols, shift, dither, _wide);
         }
 
         private static void CheckDense(System.Array w, int wOffset, short[] x, int xOffset, int rows, int cols, int xLength, int[] y, int yOffset, int yLength)

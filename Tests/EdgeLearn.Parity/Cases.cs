@@ -118,6 +118,70 @@ internal static class Cases
             set.ContrastiveOuterAccumulateS8(acc, 0, ap, am, 0, rows, bp, bm, 0, cols, shift);
             o.Add(acc);
         }));
+        yield return ("HardSigmoidAddQ15", (set, o) => Outer(o, 16, (rng, rows, cols, shift, extreme) =>
+        {
+            // n = rows * cols values; multipliers from EP's alpha (1024) to the extremes.
+            int n = rows * cols;
+            int[] multipliers = { 1024, 585, 1, -1, int.MaxValue, int.MinValue };
+            int multiplier = multipliers[rng.NextBelow((uint)multipliers.Length)];
+            int[] pre = S32(rng, n, extreme), addend = S32(rng, n, extreme);
+            short[] previous = S16(rng, n, extreme), s = S16(rng, n, extreme);
+            o.Add(set.HardSigmoidAddQ15(pre, 1, multiplier, shift, addend, 2, previous, 0, s, 1, n));
+            o.Add(s);
+        }));
+        yield return ("FlipB1S16S8", (set, o) => Dense(o, 17, (rng, rows, cols, extreme) =>
+        {
+            // Thresholds inside and outside the lane ranges; accumulators random or extreme.
+            int[] thresholds = { 0, 1, 100, 127, 128, 32767, 32768 };
+            int threshold = thresholds[rng.NextBelow((uint)thresholds.Length)];
+            uint[] w16 = Bits(rng, rows * BinaryKernels.WordsPerRow(cols), extreme);
+            uint[] w8 = (uint[])w16.Clone();
+            short[] acc16 = S16(rng, rows * cols, extreme);
+            sbyte[] acc8 = S8(rng, rows * cols, extreme);
+            int flips = set.FlipB1S16(w16, 0, acc16, 0, rows, cols, threshold) + 7919 * set.FlipB1S8(w8, 0, acc8, 0, rows, cols, threshold);
+            o.Add(flips);
+            o.Add(w8);
+            return Array.ConvertAll(w16, v => (int)v);
+        }));
+        yield return ("LeakS16S8", (set, o) => Dense(o, 18, (rng, rows, cols, extreme) =>
+        {
+            int shift = (int)rng.NextBelow(34);
+            short[] acc16 = S16(rng, rows * cols, extreme);
+            sbyte[] acc8 = S8(rng, rows * cols, extreme);
+            set.LeakS16(acc16, 1, rows * cols, shift);
+            set.LeakS8(acc8, 2, rows * cols, shift);
+            o.Add(acc8);
+            return Array.ConvertAll(acc16, v => (int)v);
+        }));
+        yield return ("ContrastiveOuterAccumulateS16Shared", (set, o) => Outer(o, 14, (rng, rows, cols, shift, extreme) =>
+        {
+            // One column vector for both terms (EP's input layer), every third row with ap = am.
+            short[] acc = S16(rng, rows * cols, extreme);
+            short[] ap = S16(rng, rows, extreme), am = S16(rng, rows, extreme), b = S16(rng, cols, extreme);
+            for (int r = 0; r < rows; r += 3)
+            {
+                am[r] = ap[r];
+            }
+
+            set.ContrastiveOuterAccumulateS16(acc, 0, ap, am, 0, rows, b, b, 0, cols, shift);
+            o.Add(acc);
+        }));
+        yield return ("ContrastiveOuterAccumulateS8Dithered", (set, o) => Outer(o, 15, (rng, rows, cols, shift, extreme) =>
+        {
+            // Documented shift range [1, 31]; separate columns, then a shared column vector with some ap = am rows.
+            int s = shift < 1 ? 1 : shift > 31 ? 31 : shift;
+            sbyte[] acc = S8(rng, rows * cols, extreme);
+            short[] ap = S16(rng, rows, extreme), am = S16(rng, rows, extreme), bp = S16(rng, cols, extreme), bm = S16(rng, cols, extreme);
+            uint dither = rng.NextUInt32();
+            set.ContrastiveOuterAccumulateS8Dithered(acc, 0, ap, am, 0, rows, bp, bm, 0, cols, s, dither);
+            for (int r = 0; r < rows; r += 3)
+            {
+                am[r] = ap[r];
+            }
+
+            set.ContrastiveOuterAccumulateS8Dithered(acc, 0, ap, am, 0, rows, bp, bp, 0, cols, s, dither ^ 0x5A5A5A5Au);
+            o.Add(acc);
+        }));
     }
 
     /// <summary>Kernels outside KernelSet, as (name, run writing outputs).</summary>

@@ -375,18 +375,18 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 uint[] w = _network.Signs[l];
                 if (_acc8 != null)
                 {
-                    Flips += BopKernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
+                    Flips += _kernels.FlipB1S8(w, 0, _acc8[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
-                        OuterProductKernels.LeakS8(_acc8[l], 0, _acc8[l].Length, _leak[l]);
+                        _kernels.LeakS8(_acc8[l], 0, _acc8[l].Length, _leak[l]);
                     }
                 }
                 else if (_acc16 != null)
                 {
-                    Flips += BopKernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
+                    Flips += _kernels.FlipB1S16(w, 0, _acc16[l], 0, rows, cols, _threshold[l]);
                     if (_leak[l] > 0)
                     {
-                        OuterProductKernels.LeakS16(_acc16[l], 0, _acc16[l].Length, _leak[l]);
+                        _kernels.LeakS16(_acc16[l], 0, _acc16[l].Length, _leak[l]);
                     }
                 }
                 else
@@ -431,11 +431,9 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int bOffset = l == 0 ? xOffset : 0;
                 short[] ap = p[l + 1];
                 short[] am = m[l + 1];
-                if (l == 0)
-                {
-                    AccumulateInputLayer(ap, am, x, xOffset, rows, cols);
-                }
-                else if (_latent != null)
+                // Layer 0 sees the same input in both phases (bp = bm = x): the kernels skip every row whose
+                // output did not change (often most of them), since it contributes exactly nothing.
+                if (_latent != null)
                 {
                     _kernels.ContrastiveOuterAccumulateS32(_latent[l], 0, ap, am, 0, rows, bp, bm, bOffset, cols, _shift[l]);
                 }
@@ -456,39 +454,13 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int multiplier = _biasMultiplier[l];
                 for (int i = 0; i < rows; i++)
                 {
+                    if (ap[i] == am[i])
+                    {
+                        continue; // a zero step leaves the sum as it is
+                    }
+
                     long step = FixedPoint.RoundingShiftRight((long)(ap[i] - am[i]) * multiplier, 16);
                     delta[i] = FixedPoint.SaturateToS32(delta[i] + step);
-                }
-            }
-        }
-
-        // Layer 0 sees the same input in both phases, so a row whose output did not change contributes exactly
-        // nothing: only rows with ap[r] != am[r] are passed to the kernel (often a small fraction of them).
-        private void AccumulateInputLayer(short[] ap, short[] am, short[] x, int xOffset, int rows, int cols)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                if (ap[r] == am[r])
-                {
-                    continue;
-                }
-
-                int at = r * cols;
-                if (_latent != null)
-                {
-                    _kernels.ContrastiveOuterAccumulateS32(_latent[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
-                }
-                else if (_acc8 != null)
-                {
-                    _kernels.ContrastiveOuterAccumulateS8Dithered(_acc8[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0], _sampleDither + (uint)r * 0x9E3779B1u);
-                }
-                else if (_acc16 != null)
-                {
-                    _kernels.ContrastiveOuterAccumulateS16(_acc16[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
-                }
-                else
-                {
-                    _kernels.ContrastiveOuterAccumulateS32(_acc32[0], at, ap, am, r, 1, x, x, xOffset, cols, _shift[0]);
                 }
             }
         }

@@ -12,7 +12,8 @@
 // constant force inside the leaky average, beta (y - h0_L) with h0_L the output at the end of the free
 // phase (see FreezeNudgeReference): a sample already classified right is not nudged at all.
 // The input projection alpha_0 W_0 x + b_0 is computed once per sample (SetInput): it does not change
-// during either phase.
+// during either phase. A step is a function of the states alone within a phase, so Relax stops at the first
+// step that changes no state (a fixed point): the remaining steps could not change anything.
 //
 // Buffers (l = 1 .. L; index 0 unused):
 //   _state[l], _next[l]  short[n_l]   internal states, double-buffered for the synchronous step
@@ -22,6 +23,7 @@
 //   _forward[l]          int[n_l]     raw W_{l-1} v_{l-1} (l >= 2)
 //   _feedback[l]         int[n_l]     raw W_l^T v_{l+1} (l <= L-1)
 //   _biasQ15[l]          int[n_l]     b_{l-1} rounded to Q0.15 once per sample (l >= 2)
+//   _moved[l]            bool         some state of layer l changed in the last step (its sums are then recomputed)
 using System;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Models;
@@ -50,6 +52,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         private readonly int[][] _biasQ15;
         private readonly int[][] _forward;
         private readonly int[][] _feedback;
+        private readonly bool[] _moved;
         private short[] _input;
         private int _inputOffset;
 
@@ -91,6 +94,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             _projection = new int[d.Size(1)];
             _reference = new short[d.OutputSize];
             _biasQ15 = new int[_layers + 1][];
+            _moved = new bool[_layers + 1];
             for (int l = 1; l <= _layers; l++)
             {
                 int n = d.Size(l);
@@ -211,9 +215,20 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// </summary>
         public void Relax(int steps, int betaQ12, short[] target, int targetOffset)
         {
+            // Every raw sum is recomputed on the first step (states or weights may have changed since the last call).
+            for (int l = 1; l <= _layers; l++)
+            {
+                _moved[l] = true;
+            }
+
             for (int t = 0; t < steps; t++)
             {
-                Step(betaQ12, target, targetOffset);
+                // The step is a function of the states alone (input, biases, nudge and its reference are fixed
+                // during a phase), so once a step leaves every state unchanged all later ones would too: stop.
+                if (!Step(betaQ12, target, targetOffset))
+                {
+                    return;
+                }
             }
         }
 
@@ -295,19 +310,22 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             return best;
         }
 
-        private void Step(int betaQ12, short[] target, int targetOffset)
+        // One synchronous step; returns false when no state changed (the states are then a fixed point).
+        private bool Step(int betaQ12, short[] target, int targetOffset)
         {
             // Phase 1: every raw sum from the previous states (synchronous update).
             for (int l = 1; l <= _layers; l++)
             {
-                if (l >= 2)
+                // A raw sum whose source layer kept every state in the last step keeps its value (same weights, same
+                // outputs), so only the sums of layers that moved are recomputed.
+                if (l >= 2 && _moved[l - 1])
                 {
                     int[] f = _forward[l];
                     Array.Clear(f, 0, f.Length);
                     MatVec(l - 1, Output(l - 1), 0, _bits[l - 1], f);
                 }
 
-                if (l <= _layers - 1)
+                if (l <= _layers - 1 && _moved[l + 1])
                 {
                     int[] b = _feedback[l];
                     Array.Clear(b, 0, b.Length);
@@ -318,6 +336,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             // Phase 2: new states from the sums.
             int shift = _network.PreActivationShift;
             long unit = _packed ? FixedPoint.Q15Max : 1; // popcount sums count neurons; scale them to Q0.15 outputs
+            bool changed = false;
             for (int l = 1; l <= _layers; l++)
             {
                 short[] s = _state[l];
@@ -330,6 +349,16 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 int[] feedback = _feedback[l];
                 bool output = l == _layers;
                 short[] v = Output(l);
+                if (l == 1 && !output && !_binary)
+                {
+                    // First hidden layer, multi-bit: clamp(projection + RoundingShiftRight(feedback * alpha_1, shift)).
+                    bool layerMoved = _kernels.HardSigmoidAddQ15(feedback, 0, alphaOut, shift, _projection, 0, s, 0, next, 0, n) != 0;
+                    _moved[l] = layerMoved;
+                    changed |= layerMoved;
+                    continue;
+                }
+
+                bool moved = false;
                 for (int i = 0; i < n; i++)
                 {
                     long pre;
@@ -368,7 +397,16 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     }
 
                     next[i] = (short)value;
+                    moved |= value != s[i];
                 }
+
+                _moved[l] = moved;
+                changed |= moved;
+            }
+
+            if (!changed)
+            {
+                return false;
             }
 
             for (int l = 1; l <= _layers; l++)
@@ -378,6 +416,8 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                 _next[l] = tmp;
                 RefreshOutputs(l);
             }
+
+            return true;
         }
 
         private void RefreshOutputs(int l)

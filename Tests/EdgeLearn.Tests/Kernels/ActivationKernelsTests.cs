@@ -37,6 +37,40 @@ public sealed class ActivationKernelsTests
     }
 
     [TestMethod]
+    public void HardSigmoidAddQ15_RandomOperands_MatchesBigIntegerAndCountsChanges()
+    {
+        var rng = new Random(703);
+        int[] multipliers = { 1, 0, -1, 1024, 12345, 1 << 20, int.MaxValue, int.MinValue };
+        for (int trial = 0; trial < 400; trial++)
+        {
+            int n = rng.Next(0, 70);
+            int preOffset = rng.Next(0, 6), addOffset = rng.Next(0, 6), sOffset = rng.Next(0, 6), prevOffset = rng.Next(0, 6);
+            int multiplier = trial % 2 == 0 ? multipliers[rng.Next(multipliers.Length)] : NextS32(rng);
+            int shift = trial < 63 ? trial : rng.Next(0, 63);
+            int[] pre = RandomS32(rng, preOffset + n + 2);
+            int[] addend = RandomS32(rng, addOffset + n + 2);
+            short[] s = RandomS16(rng, sOffset + n + 2);
+            var expected = (short[])s.Clone();
+            int expectedChanges = 0;
+            short[] previous = RandomS16(rng, prevOffset + n + 2);
+            for (int i = 0; i < n; i++)
+            {
+                expected[sOffset + i] = (short)Clamp(addend[addOffset + i] + RoundShift((BigInteger)pre[preOffset + i] * multiplier, shift), 0, 32767);
+                if (rng.Next(2) == 0)
+                {
+                    previous[prevOffset + i] = expected[sOffset + i];
+                }
+
+                expectedChanges += previous[prevOffset + i] != expected[sOffset + i] ? 1 : 0;
+            }
+
+            int changes = ActivationKernels.HardSigmoidAddQ15(pre, preOffset, multiplier, shift, addend, addOffset, previous, prevOffset, s, sOffset, n);
+            CollectionAssert.AreEqual(expected, s, $"multiplier={multiplier}, shift={shift}");
+            Assert.AreEqual(expectedChanges, changes, $"multiplier={multiplier}, shift={shift}");
+        }
+    }
+
+    [TestMethod]
     [DataRow(int.MinValue, 0)]
     [DataRow(-1, 0)]
     [DataRow(0, 0)]

@@ -35,9 +35,9 @@ public sealed class HostKernelSetTests
         (33, 1), (3, 2100), (600, 40), (2, 63), (31, 65), (17, 129),
     };
 
-    // Binary kernels also run past their flush chunks (40000 columns, 33000 rows).
+    // Binary kernels also run past their flush chunks (40000 columns, with and without the interleaved x, 33000 rows).
     private static readonly (int Rows, int Cols)[] BinaryShapes =
-        Shapes.Concat(new[] { (2, 40000), (33000, 40) }).ToArray();
+        Shapes.Concat(new[] { (2, 40000), (16, 40000), (33000, 40) }).ToArray();
 
     private static readonly int[] Shifts = { 0, 1, 7, 15, 16, 30, 31, 32, 40, 62 };
 
@@ -248,6 +248,30 @@ public sealed class HostKernelSetTests
     }
 
     [TestMethod]
+    public void ContrastiveOuterAccumulateS16_SharedColumnVector_MatchesReference()
+    {
+        // b+ and b- are one array (EP's input layer): host sets take the (p - m) b path, in 16-bit lanes for
+        // shift >= 16 and p - m within s16, skipping rows with p = m. Rows mix equal, near and extreme pairs.
+        int[] shifts = { 0, 15, 16, 17, 20, 24, 30, 31, 32 };
+        ForEachOuterCase((rng, rows, cols, fill, unused, label) =>
+        {
+            int shift = Pick(rng, shifts);
+            int accOff = Offset(rng), aOff = Offset(rng), bOff = Offset(rng);
+            short[] acc = Inputs(rng, accOff, rows * cols, fill);
+            short[] ap = Inputs(rng, aOff, rows, fill);
+            short[] am = Inputs(rng, aOff, rows, Mirror(fill));
+            for (int r = 0; r < rows; r++)
+            {
+                uint kind = rng.NextBelow(4);
+                am[aOff + r] = kind == 0 ? ap[aOff + r] : kind == 1 ? (short)(ap[aOff + r] ^ 1) : am[aOff + r];
+            }
+
+            short[] b = Inputs(rng, bOff, cols, fill);
+            CompareAll(label + " shared shift " + shift, acc, (set, target) => set.ContrastiveOuterAccumulateS16(target, accOff, ap, am, aOff, rows, b, b, bOff, cols, shift));
+        });
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS8_EveryShiftAndExtremeInputs_MatchesReference()
     {
         ForEachOuterCase((rng, rows, cols, fill, shift, label) =>
@@ -258,6 +282,178 @@ public sealed class HostKernelSetTests
             (short[] bp, short[] bm) = (Inputs(rng, bOff, cols, fill), Inputs(rng, bOff, cols, Mirror(fill)));
             CompareAll(label, acc, (set, target) => set.ContrastiveOuterAccumulateS8(target, accOff, ap, am, aOff, rows, bp, bm, bOff, cols, shift));
         });
+    }
+
+    [TestMethod]
+    public void ContrastiveOuterAccumulateS8Dithered_EveryShiftSharedAndSeparateColumns_MatchesReference()
+    {
+        // Dithered s8 accumulate: 32-bit lanes for shift in [1, 30] (31 falls back to the reference), separate b+ / b-
+        // and one shared column vector ((p - m) b, zero rows skipped), random dithers, saturating accumulators.
+        int[] shifts = { 1, 2, 7, 15, 16, 23, 24, 29, 30, 31 };
+        ForEachOuterCase((rng, rows, cols, fill, unused, label) =>
+        {
+            int shift = Pick(rng, shifts);
+            uint dither = rng.NextUInt32();
+            bool shared = rng.NextBit();
+            int accOff = Offset(rng), aOff = Offset(rng), bOff = Offset(rng);
+            sbyte[] acc = WeightsS8(rng, accOff, rows * cols, fill == Fill.Halves || fill == Fill.Pairs ? Fill.Extreme : fill);
+            (short[] ap, short[] am) = (Inputs(rng, aOff, rows, fill), Inputs(rng, aOff, rows, Mirror(fill)));
+            for (int r = 0; r < rows; r += 3)
+            {
+                am[aOff + r] = ap[aOff + r];
+            }
+
+            short[] bp = Inputs(rng, bOff, cols, fill);
+            short[] bm = shared ? bp : Inputs(rng, bOff, cols, Mirror(fill));
+            string what = $"{label} dithered shift {shift} dither {dither} {(shared ? "shared" : "separate")}";
+            CompareAll(what, acc, (set, target) => set.ContrastiveOuterAccumulateS8Dithered(target, accOff, ap, am, aOff, rows, bp, bm, bOff, cols, shift, dither));
+        });
+    }
+
+    [TestMethod]
+    public void HardSigmoidAddQ15_EveryShiftLaneBoundsAndExtremes_MatchesReference()
+    {
+        // EP-like operands (feedback sums, alpha multipliers, Q0.15 projections) and extremes past the 32-bit lane
+        // bounds (|pre * multiplier| > 2^30, addends near int limits) that send single vectors to the scalar form.
+        int[] multipliers = { 0, 1, -1, 1024, 585, 1 << 15, 1 << 20, int.MaxValue, int.MinValue };
+        int[] lengths = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 256, 1025 };
+        int[] shifts = { 0, 1, 7, 15, 16, 30, 31, 32, 40, 62 };
+        var rng = new Xoshiro128(91, 4);
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int n = lengths[trial % lengths.Length];
+            int multiplier = trial % 3 == 0 ? (int)rng.NextUInt32() : Pick(rng, multipliers);
+            int shift = Pick(rng, shifts);
+            int kind = (int)rng.NextBelow(4); // 0 EP-like, 1 random, 2 extremes, 3 EP-like with one extreme lane
+            int preOff = Offset(rng), addOff = Offset(rng), prevOff = Offset(rng), sOff = Offset(rng);
+            var pre = new int[preOff + n + 2];
+            var addend = new int[addOff + n + 2];
+            int[] extremes = { int.MinValue, int.MaxValue, -(1 << 30) - 1, 1 << 30, (1 << 30) - 1, -(1 << 30), 0, -1, 1 };
+            for (int i = 0; i < pre.Length; i++)
+            {
+                pre[i] = kind == 1 ? (int)rng.NextUInt32() : kind == 2 ? Pick(rng, extremes) : (int)rng.NextBelow(655361) - 327680;
+            }
+
+            for (int i = 0; i < addend.Length; i++)
+            {
+                addend[i] = kind == 1 ? (int)rng.NextUInt32() : kind == 2 ? Pick(rng, extremes) : (int)rng.NextBelow(98304) - 32768;
+            }
+
+            if (kind == 3 && n > 0)
+            {
+                int at = (int)rng.NextBelow((uint)n);
+                pre[preOff + at] = Pick(rng, extremes);
+                addend[addOff + at] = Pick(rng, extremes);
+            }
+
+            short[] s = Inputs(rng, sOff, n, Fill.Random);
+            short[] previous = Inputs(rng, prevOff, n, Fill.Random);
+            short[] expected = (short[])s.Clone();
+            int expectedChanges = KernelSet.Reference.HardSigmoidAddQ15(pre, preOff, multiplier, shift, addend, addOff, previous, prevOff, expected, sOff, n);
+            for (int i = 0; i < n; i += 2)
+            {
+                previous[prevOff + i] = expected[sOff + i]; // half the outputs unchanged
+            }
+
+            expected = (short[])s.Clone();
+            expectedChanges = KernelSet.Reference.HardSigmoidAddQ15(pre, preOff, multiplier, shift, addend, addOff, previous, prevOff, expected, sOff, n);
+            foreach (KernelSet set in Variants)
+            {
+                short[] actual = (short[])s.Clone();
+                int changes = set.HardSigmoidAddQ15(pre, preOff, multiplier, shift, addend, addOff, previous, prevOff, actual, sOff, n);
+                string label = $"{set.Name} n {n} multiplier {multiplier} shift {shift} kind {kind}";
+                CollectionAssert.AreEqual(expected, actual, label);
+                Assert.AreEqual(expectedChanges, changes, label);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void FlipB1S16AndS8_ThresholdEdgesAndRaggedRows_MatchReference()
+    {
+        // Accumulators at -T-1, -T, -T+1, T-1, T, T+1 and the type's extremes, thresholds inside and outside the
+        // lane range (outside falls back to the reference); weights, padding bits and the flip count compared.
+        int[] thresholds = { 0, 1, 2, 100, 126, 127, 128, 16000, 32766, 32767, 32768, -1, int.MaxValue };
+        ForEachCase(Shapes.Where(s => (long)s.Rows * s.Cols <= 250000).ToArray(), (rng, rows, cols, fill, label) =>
+        {
+            int threshold = Pick(rng, thresholds);
+            int words = BinaryKernels.WordsPerRow(cols);
+            int wOff = Offset(rng), accOff = Offset(rng);
+            uint[] w = Bits(rng, wOff, rows, words, fill);
+            var acc16 = new short[accOff + rows * cols + 3];
+            var acc8 = new sbyte[accOff + rows * cols + 3];
+            for (int i = 0; i < acc16.Length; i++)
+            {
+                long near = (long)threshold * (rng.NextBit() ? 1 : -1) + (int)rng.NextBelow(3) - 1;
+                uint kind = rng.NextBelow(4);
+                long v16 = kind == 0 ? near : kind == 1 ? (short)rng.NextUInt32() : kind == 2 ? (rng.NextBit() ? short.MinValue : short.MaxValue) : 0;
+                long v8 = kind == 0 ? near : kind == 1 ? (sbyte)rng.NextUInt32() : kind == 2 ? (rng.NextBit() ? sbyte.MinValue : sbyte.MaxValue) : 0;
+                acc16[i] = (short)Math.Clamp(v16, short.MinValue, short.MaxValue);
+                acc8[i] = (sbyte)Math.Clamp(v8, sbyte.MinValue, sbyte.MaxValue);
+            }
+
+            uint[] expected16 = (uint[])w.Clone(), expected8 = (uint[])w.Clone();
+            int flips16 = KernelSet.Reference.FlipB1S16(expected16, wOff, acc16, accOff, rows, cols, threshold);
+            int flips8 = KernelSet.Reference.FlipB1S8(expected8, wOff, acc8, accOff, rows, cols, threshold);
+            foreach (KernelSet set in Variants)
+            {
+                uint[] actual16 = (uint[])w.Clone(), actual8 = (uint[])w.Clone();
+                string what = $"{set.Name} {label} threshold {threshold}";
+                Assert.AreEqual(flips16, set.FlipB1S16(actual16, wOff, acc16, accOff, rows, cols, threshold), what + " s16 flips");
+                CollectionAssert.AreEqual(expected16, actual16, what + " s16 weights");
+                Assert.AreEqual(flips8, set.FlipB1S8(actual8, wOff, acc8, accOff, rows, cols, threshold), what + " s8 flips");
+                CollectionAssert.AreEqual(expected8, actual8, what + " s8 weights");
+            }
+        });
+    }
+
+    [TestMethod]
+    public void LeakS16AndS8_EveryShiftAndExtremes_MatchReference()
+    {
+        var rng = new Xoshiro128(17, 9);
+        foreach (int count in new[] { 0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 1000 })
+        {
+            foreach (Fill fill in Fills)
+            {
+                for (int shift = -1; shift <= 40; shift++)
+                {
+                    int offset = Offset(rng);
+                    short[] a16 = Inputs(rng, offset, count, fill);
+                    sbyte[] a8 = WeightsS8(rng, offset, count, fill);
+                    string label = $"count {count} {fill} shift {shift}";
+                    CompareAll(label + " s16", a16, (set, target) => set.LeakS16(target, offset, count, shift));
+                    CompareAll(label + " s8", a8, (set, target) => set.LeakS8(target, offset, count, shift));
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void ContrastiveOuterAccumulateS8Dithered_SharedColumnsEpRanges_MatchesReference()
+    {
+        // EP's input layer: a+ and a- in [0, 32767] (so p - m fits s16), shifts 16..29 where the host takes
+        // 16-bit lanes, every dither (low-half carries included), accumulators at both rails.
+        var rng = new Xoshiro128(23, 5);
+        foreach (int cols in new[] { 32, 33, 63, 64, 100, 784 })
+        {
+            for (int shift = 15; shift <= 31; shift++)
+            {
+                const int rows = 7;
+                int accOff = Offset(rng), aOff = Offset(rng), bOff = Offset(rng);
+                sbyte[] acc = WeightsS8(rng, accOff, rows * cols, shift % 3 == 0 ? Fill.Extreme : Fill.Random);
+                short[] ap = Inputs(rng, aOff, rows, Fill.Random), am = Inputs(rng, aOff, rows, Fill.Random);
+                for (int r = 0; r < rows; r++)
+                {
+                    ap[aOff + r] = (short)(ap[aOff + r] & 0x7FFF);
+                    am[aOff + r] = r == 2 ? ap[aOff + r] : r == 3 ? (short)(ap[aOff + r] ^ 1) : r == 4 ? (short)0 : (short)(am[aOff + r] & 0x7FFF);
+                }
+
+                ap[aOff + 4] = short.MaxValue;
+                short[] b = Inputs(rng, bOff, cols, shift % 2 == 0 ? Fill.Random : Fill.Extreme);
+                uint dither = rng.NextUInt32();
+                CompareAll($"cols {cols} shift {shift} dither {dither}", acc, (set, target) => set.ContrastiveOuterAccumulateS8Dithered(target, accOff, ap, am, aOff, rows, b, b, bOff, cols, shift, dither));
+            }
+        }
     }
 
     [TestMethod]
@@ -333,6 +529,12 @@ public sealed class HostKernelSetTests
             ("ContrastiveOuterAccumulateS32", () => set.ContrastiveOuterAccumulateS32(acc32, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS16", () => set.ContrastiveOuterAccumulateS16(acc16, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
             ("ContrastiveOuterAccumulateS8", () => set.ContrastiveOuterAccumulateS8(acc8, 0, xr, xr, 0, rows, xc, xc, 0, cols, 12)),
+            ("HardSigmoidAddQ15", () => set.HardSigmoidAddQ15(yr, 0, 1024, 15, yr, 0, xr, 0, w16, 0, rows)),
+            ("FlipB1S16", () => set.FlipB1S16(bits, 0, acc16, 0, rows, cols, 3)),
+            ("FlipB1S8", () => set.FlipB1S8(bits, 0, acc8, 0, rows, cols, 3)),
+            ("LeakS16", () => set.LeakS16(acc16, 0, rows * cols, 5)),
+            ("LeakS8", () => set.LeakS8(acc8, 0, rows * cols, 3)),
+            ("ContrastiveOuterAccumulateS8Dithered", () => set.ContrastiveOuterAccumulateS8Dithered(acc8, 0, xr, xc, 0, rows, xc, xc, 0, cols, 24, 12345u)),
         };
         foreach ((string name, Action call) in calls)
         {

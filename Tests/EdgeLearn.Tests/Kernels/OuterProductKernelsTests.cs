@@ -119,6 +119,43 @@ public sealed class OuterProductKernelsTests
     }
 
     [TestMethod]
+    public void ContrastiveOuterAccumulate_SharedColumnVectorWithEqualRows_EqualsSeparateCopies()
+    {
+        // One array as b+ and b- makes the kernels skip rows with a+ = a-; a distinct copy of it takes every row
+        // through the full formula, so the two must agree exactly (all widths, dithered s8 included).
+        var rng = new Random(611);
+        foreach (int shift in new[] { 0, 1, 9, 16, 24, 31 })
+        {
+            int rows = rng.Next(1, 12), cols = rng.Next(1, 70);
+            short[] ap = RandomS16(rng, rows), am = RandomS16(rng, rows), b = RandomS16(rng, cols);
+            for (int r = 0; r < rows; r += 2)
+            {
+                am[r] = ap[r];
+            }
+
+            short[] copy = (short[])b.Clone();
+            int[] a32 = RandomS32(rng, rows * cols);
+            short[] a16 = RandomS16(rng, rows * cols);
+            sbyte[] a8 = RandomS8(rng, rows * cols), d8 = RandomS8(rng, rows * cols);
+            int[] e32 = (int[])a32.Clone();
+            short[] e16 = (short[])a16.Clone();
+            sbyte[] e8 = (sbyte[])a8.Clone(), f8 = (sbyte[])d8.Clone();
+            OuterProductKernels.ContrastiveOuterAccumulateS32(a32, 0, ap, am, 0, rows, b, b, 0, cols, shift);
+            OuterProductKernels.ContrastiveOuterAccumulateS32(e32, 0, ap, am, 0, rows, b, copy, 0, cols, shift);
+            OuterProductKernels.ContrastiveOuterAccumulateS16(a16, 0, ap, am, 0, rows, b, b, 0, cols, shift);
+            OuterProductKernels.ContrastiveOuterAccumulateS16(e16, 0, ap, am, 0, rows, b, copy, 0, cols, shift);
+            OuterProductKernels.ContrastiveOuterAccumulateS8(a8, 0, ap, am, 0, rows, b, b, 0, cols, shift);
+            OuterProductKernels.ContrastiveOuterAccumulateS8(e8, 0, ap, am, 0, rows, b, copy, 0, cols, shift);
+            OuterProductKernels.ContrastiveOuterAccumulateS8Dithered(d8, 0, ap, am, 0, rows, b, b, 0, cols, shift, 0xDEADBEEFu);
+            OuterProductKernels.ContrastiveOuterAccumulateS8Dithered(f8, 0, ap, am, 0, rows, b, copy, 0, cols, shift, 0xDEADBEEFu);
+            CollectionAssert.AreEqual(e32, a32, $"s32 shift {shift}");
+            CollectionAssert.AreEqual(e16, a16, $"s16 shift {shift}");
+            CollectionAssert.AreEqual(e8, a8, $"s8 shift {shift}");
+            CollectionAssert.AreEqual(f8, d8, $"s8 dithered shift {shift}");
+        }
+    }
+
+    [TestMethod]
     public void ContrastiveOuterAccumulateS32_RandomShapesShiftsAndRails_MatchesBigInteger()
     {
         ForAllCases(602, (k, seed) =>
