@@ -68,6 +68,18 @@ public static class AlgorithmOptions
         }
     }
 
+    /// <summary>A JSON array of integers (per-layer epochs, counts in reports).</summary>
+    public static JsonArray ToJsonArray(int[] values)
+    {
+        var array = new JsonArray();
+        foreach (int v in values)
+        {
+            array.Add(v);
+        }
+
+        return array;
+    }
+
     /// <summary>A JSON array of values rounded to 6 decimals (per-epoch accuracies in reports).</summary>
     public static JsonArray ToJsonArray(double[] values)
     {

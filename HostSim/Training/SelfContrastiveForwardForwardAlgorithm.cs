@@ -30,6 +30,7 @@ using EdgeLearn.Runtime.Learners.Readout;
 using EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward;
 using EdgeLearn.Runtime.Models;
 
+using static EdgeLearn.HostSim.Cli.AlgorithmOptions;
 namespace EdgeLearn.HostSim.Training;
 
 /// <summary>The <c>scff</c> training algorithm.</summary>
@@ -72,9 +73,9 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
     public void AddOptions(Command command)
     {
         var d = new SelfContrastiveForwardForwardSettings();
-        th1 = AlgorithmRegistry.GetOrAddOption(command, "--th1", () => ListOption("--th1", d.Threshold1, "scff: positive goodness threshold per layer"));
-        th2 = AlgorithmRegistry.GetOrAddOption(command, "--th2", () => ListOption("--th2", d.Threshold2, "scff: negative goodness threshold per layer"));
-        lambda = AlgorithmRegistry.GetOrAddOption(command, "--lambda", () => ListOption("--lambda", d.Lambda, "scff: weight of the positive goodness penalty per layer"));
+        th1 = AlgorithmRegistry.GetOrAddOption(command, "--th1", () => ListOption("--th1", d.Threshold1, "scff: positive goodness threshold per layer (comma list; the last value repeats)"));
+        th2 = AlgorithmRegistry.GetOrAddOption(command, "--th2", () => ListOption("--th2", d.Threshold2, "scff: negative goodness threshold per layer (comma list; the last value repeats)"));
+        lambda = AlgorithmRegistry.GetOrAddOption(command, "--lambda", () => ListOption("--lambda", d.Lambda, "scff: weight of the positive goodness penalty per layer (comma list; the last value repeats)"));
         layerLr = AlgorithmRegistry.GetOrAddOption(command, "--layer-lr", () => new Option<string?>("--layer-lr") { Description = $"scff: SGD learning rate or Signum step per layer, comma list; the last value repeats (default {SgdDefaultRate.ToString(CultureInfo.InvariantCulture)} for sgd, {SignumDefaultStep.ToString(CultureInfo.InvariantCulture)} for signum)" });
         optimizer = AlgorithmRegistry.GetOrAddOption(command, "--optimizer", () => Choice("--optimizer", "sgd", "scff: signum (sign of momentum x step, s16 weights) or sgd (momentum SGD on a Q.30 latent)", "signum", "sgd"));
         momentum = AlgorithmRegistry.GetOrAddOption(command, "--momentum", () => new Option<double>("--momentum") { Description = $"scff: momentum in [0, 1), applied as 1 - 2^-k (default {d.Momentum.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => d.Momentum });
@@ -480,61 +481,4 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         ["scratch"] = plan.Scratch,
         ["total"] = plan.Total,
     };
-
-    private static System.Text.Json.Nodes.JsonArray ToJsonArray(double[] values)
-    {
-        var array = new System.Text.Json.Nodes.JsonArray();
-        foreach (double v in values)
-        {
-            array.Add(v);
-        }
-
-        return array;
-    }
-
-    private static System.Text.Json.Nodes.JsonArray ToJsonArray(int[] values)
-    {
-        var array = new System.Text.Json.Nodes.JsonArray();
-        foreach (int v in values)
-        {
-            array.Add(v);
-        }
-
-        return array;
-    }
-
-    private static double[] ParseList(string text, string name)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new double[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
-            {
-                throw new CommandLineUsageException($"{name}: '{parts[i]}' is not a number (expected a comma list such as 4,1)");
-            }
-        }
-
-        return values;
-    }
-
-    private static Option<string> Choice(string name, string fallback, string description, params string[] allowed)
-    {
-        var o = new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback };
-        o.AcceptOnlyFromAmong(allowed);
-        return o;
-    }
-
-    private static Option<int> IntOption(string name, int fallback, string description, int min, int max)
-    {
-        var o = new Option<int>(name) { Description = $"{description} (default {fallback})", DefaultValueFactory = _ => fallback };
-        o.Validators.Add(r => OptionChecks.InRange(r, name, min, max));
-        return o;
-    }
-
-    private static Option<string> ListOption(string name, double[] fallback, string description)
-    {
-        string text = string.Join(",", Array.ConvertAll(fallback, v => v.ToString("R", CultureInfo.InvariantCulture)));
-        return new Option<string>(name) { Description = $"{description} (comma list; the last value repeats; default {text})", DefaultValueFactory = _ => text };
-    }
 }
