@@ -1,11 +1,15 @@
 // ImageFuzzCorpus: the valid images the mutation fuzzer and the power-cut sweep start from. Small EP networks of
 // every format the EP mapping writes (b1 with s8/s16/s32 accumulators, s8 weights with latent state, multi-bit
 // and binary activations, one to three weight layers, G = 1 and 2), each briefly trained on deterministic random
-// inputs so the learner state is not all zero; optionally the 784-256-10 b1 inference image.
+// inputs so the learner state is not all zero; an scff inference image (two layers and a readout); sdt inference
+// and full images (delta rule, mini-batch and streaming homeostasis); optionally the 784-256-10 b1 inference image.
 using System.Collections.Generic;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.Readout;
+using EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward;
+using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Models;
 
 namespace EdgeLearn.HostSim.Images;
@@ -23,6 +27,9 @@ public static class ImageFuzzCorpus
             EquilibriumPropagationImage.WriteFull(Train(new[] { 10, 8, 3 }, 1, WeightFormat.S8, ActivationFormat.Binary, 16, 22), Metadata()),
             EquilibriumPropagationImage.WriteFull(Train(new[] { 20, 9, 7, 6 }, 2, WeightFormat.B1, ActivationFormat.MultiBit, 8, 23), Metadata()),
             EquilibriumPropagationImage.WriteFull(Train(new[] { 33, 5 }, 1, WeightFormat.B1, ActivationFormat.Binary, 32, 24), null),
+            ScffInferenceImage(25),
+            SdtImage(26, HomeostasisMode.MiniBatch, full: false),
+            SdtImage(27, HomeostasisMode.Streaming, full: true),
         };
         if (includeLarge)
         {
@@ -85,6 +92,73 @@ public static class ImageFuzzCorpus
         BiasLearningRate = new[] { 0.02 },
         LearningRate = new[] { 0.05 },
     };
+
+    /// <summary>An scff inference image: a 14-10-6 network trained briefly on both layers and a 3-class readout on all layers.</summary>
+    public static byte[] ScffInferenceImage(uint seed)
+    {
+        var settings = new SelfContrastiveForwardForwardSettings { BatchSize = 4, RingSize = 6, ViewShift = 1, Seed = seed };
+        var network = new SelfContrastiveForwardForwardNetwork(new NetworkDescription(new[] { 14, 10, 6 }, 1));
+        network.Initialize(seed);
+        var learner = new SelfContrastiveForwardForwardLearner(network, settings, KernelSet.Reference, 2);
+        short[] x = RandomInputs(14, 12, seed);
+        for (int layer = 0; layer < 2; layer++)
+        {
+            learner.TrainingLayer = layer;
+            for (int i = 0; i < 12; i++)
+            {
+                learner.TrainSample(x, i * 14);
+            }
+        }
+
+        learner.EndBatch();
+        var extractor = new SelfContrastiveFeatureExtractor(network, KernelSet.Reference, true);
+        var readout = new FixedPointReadout(extractor.FeatureCount, 3, SelfContrastiveForwardForwardSettings.InputFractionBits, 1.0 / 64, KernelSet.Reference);
+        var f = new short[extractor.FeatureCount];
+        for (int i = 0; i < 12; i++)
+        {
+            extractor.Compute(x, i * 14, f, 0);
+            readout.TrainSample(f, 0, i % 3);
+        }
+
+        return SelfContrastiveForwardForwardImage.WriteInference(network, settings, 2, readout, true, Metadata());
+    }
+
+    /// <summary>An sdt image of a 12-8 delta-rule layer trained without labels for a few samples, with its class map.</summary>
+    public static byte[] SdtImage(uint seed, HomeostasisMode mode, bool full)
+    {
+        var targets = new SelfDefinedTargetSettings { Winners = 2, Smoothing = 0, HomeostasisRate = 0.3, Mode = mode, BatchSize = 3, AverageRate = 0.25 };
+        var layer = new DeltaRuleLearner(12, 8, new DeltaRuleSettings { BatchSize = 4, LearningRate = 0.05, BiasLearningRate = 0.04, Seed = seed }, KernelSet.Reference);
+        var provider = new SelfDefinedTargetProvider(8, targets);
+        var trainer = new SelfDefinedTargetsTrainer(layer, provider);
+        short[] x = RandomInputs(12, 10, seed);
+        for (int i = 0; i < 10; i++)
+        {
+            trainer.TrainSample(x, i * 12, -1);
+        }
+
+        var association = new DirectAssociation(8, 3);
+        for (int i = 0; i < 10; i++)
+        {
+            association.Observe(layer.Respond(x, i * 12), 0, i % 3);
+        }
+
+        association.Assign();
+        return full
+            ? SelfDefinedTargetsImage.WriteFull(layer, provider, association, false, Metadata())
+            : SelfDefinedTargetsImage.WriteInference(layer, targets, association, false, null);
+    }
+
+    private static short[] RandomInputs(int size, int count, uint seed)
+    {
+        var rng = new Xoshiro128(seed, 99);
+        var x = new short[size * count];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = FixedPoint.UnitByteToQ15((byte)rng.NextBelow(256));
+        }
+
+        return x;
+    }
 
     private static ImageRecords Metadata() => ModelImageFiles.CreateMetadata(data: "synthetic", epochs: 1, testAccuracy: 0.5, trainSeconds: 0.01);
 }

@@ -4,7 +4,7 @@
 //   raw             the mutant as is: it is corrupt, so the reader must refuse it
 //   header-resealed length field, header CRC and image CRC recomputed: reaches the table and section checks
 //   fully-resealed  also every section CRC whose range lies in the buffer: reaches the semantic checks
-// and is read by the full host check (container, EP mapping, learner build). Outcomes: crash (any exception),
+// and is read by the full host check (container, the mapping of its learner kind: bep, scff or sdt, learner build). Outcomes: crash (any exception),
 // refused (counted by error code), or accepted. A raw mutant that is accepted is a corrupt image accepted. A
 // resealed mutant is a crafted image; accepting it is correct only if it is a well-formed image, which the
 // fuzzer checks by re-exporting what was loaded: the bytes must come back identical ("canonical"), except where
@@ -15,6 +15,7 @@ using System.Diagnostics;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 
 namespace EdgeLearn.HostSim.Images;
 
@@ -160,7 +161,7 @@ public static class ImageMutationFuzzer
     }
 
     /// <summary>
-    /// The full host read of an EP image: container, mapping, and (for full images) learner construction; then
+    /// The full host read of an image of any mapped learner kind: container, mapping, and (for full images) learner construction; then
     /// re-export and compare. <paramref name="canonical"/> tells whether the re-export is byte-identical.
     /// </summary>
     public static bool TryLoad(byte[] image, ImageLimits limits, out ImageError? error, out bool canonical, out bool forwardCompatible)
@@ -172,12 +173,48 @@ public static class ImageMutationFuzzer
             return false;
         }
 
+        byte[] again;
+        if (parsed.LearnerKind == ImageLearnerKinds.Scff)
+        {
+            if (!SelfContrastiveForwardForwardImage.TryRead(parsed, out SelfContrastiveForwardForwardModel scff, out error))
+            {
+                return false;
+            }
+
+            again = SelfContrastiveForwardForwardImage.WriteInference(scff, KernelSet.Reference);
+            return Compare(image, parsed, again, out canonical, out forwardCompatible);
+        }
+
+        if (parsed.LearnerKind == ImageLearnerKinds.Sdt)
+        {
+            SelfDefinedTargetsModel sdt;
+            if (parsed.IsFull)
+            {
+                if (!SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out sdt, out SelfDefinedTargetProvider provider, out error))
+                {
+                    return false;
+                }
+
+                again = SelfDefinedTargetsImage.WriteFull(sdt.Layer, provider, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
+            }
+            else
+            {
+                if (!SelfDefinedTargetsImage.TryRead(parsed, KernelSet.Reference, out sdt, out error))
+                {
+                    return false;
+                }
+
+                again = SelfDefinedTargetsImage.WriteInference(sdt.Layer, sdt.Targets, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
+            }
+
+            return Compare(image, parsed, again, out canonical, out forwardCompatible);
+        }
+
         if (!EquilibriumPropagationImage.TryRead(parsed, out EquilibriumPropagationModel model, out error))
         {
             return false;
         }
 
-        byte[] again;
         if (parsed.IsFull)
         {
             if (!EquilibriumPropagationImage.TryCreateLearner(parsed, KernelSet.Reference, out EquilibriumPropagationLearner learner, out error))
@@ -192,6 +229,12 @@ public static class ImageMutationFuzzer
             again = EquilibriumPropagationImage.WriteInference(model.Network, model.Settings, model.Metadata);
         }
 
+        return Compare(image, parsed, again, out canonical, out forwardCompatible);
+    }
+
+    // An accepted image: is its re-export byte-identical, and is it a newer minor version or does it carry skipped sections?
+    private static bool Compare(byte[] image, ModelImage parsed, byte[] again, out bool canonical, out bool forwardCompatible)
+    {
         canonical = again.AsSpan().SequenceEqual(image);
         forwardCompatible = parsed.MinorVersion != ImageFormat.MinorVersion || parsed.SkippedSectionCount > 0;
         return true;

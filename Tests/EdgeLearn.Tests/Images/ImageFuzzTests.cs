@@ -12,6 +12,14 @@ public sealed class ImageFuzzTests
     public void Fuzzer_SeededSampleOf6000Mutants_NoCrashNoCorruptOrIllFormedImageAccepted()
     {
         byte[][] seeds = ImageFuzzCorpus.Create(includeLarge: false);
+        var kinds = new System.Collections.Generic.HashSet<int>();
+        foreach (byte[] seedImage in seeds)
+        {
+            Assert.IsTrue(ModelImage.TryParse(seedImage, 0, seedImage.Length, ImageLimits.Default, out ModelImage parsed, out ImageError error), error?.ToString());
+            kinds.Add(parsed.LearnerKind);
+        }
+
+        CollectionAssert.AreEquivalent(new[] { ImageLearnerKinds.Bep, ImageLearnerKinds.Scff, ImageLearnerKinds.Sdt }, new System.Collections.Generic.List<int>(kinds), "every learner kind with a mapping is fuzzed");
 
         ImageFuzzResult result = ImageMutationFuzzer.Run(seeds, 6000, seed: 2024, ImageLimits.Default);
 
