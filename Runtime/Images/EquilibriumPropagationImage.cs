@@ -493,7 +493,7 @@ namespace EdgeLearn.Runtime.Images
 
             ImageRecords h = image.Hyperparameters;
             int hOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.Hyperparameters, 0));
-            if (!CheckKeys(h, HyperparameterKeys, "HYPERPARAMETERS", hOffset, out error))
+            if (!ImageRecordChecks.CheckKeys(h, HyperparameterKeys, "HYPERPARAMETERS", "bep", hOffset, out error))
             {
                 return false;
             }
@@ -513,32 +513,32 @@ namespace EdgeLearn.Runtime.Images
             int placement;
             long seed;
             double[] tau;
-            if (!Int32(h, KeyAccumulatorBits, hOffset, out accumulatorBits, out error) || !Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
-                || !Float64(h, KeyBeta, hOffset, out beta, out error) || !Float64Array(h, KeyBiasLearningRate, hOffset, out biasRate, out error)
-                || !Int32(h, KeyFreeSteps, hOffset, out freeSteps, out error) || !Float64Array(h, KeyGamma, hOffset, out gamma, out error)
-                || !Float64Array(h, KeyLearningRate, hOffset, out rate, out error) || !Int32(h, KeyNudgedSteps, hOffset, out nudgedSteps, out error)
-                || !Int32(h, KeyNudging, hOffset, out nudging, out error) || !Int64(h, KeySeed, hOffset, out seed, out error)
-                || !Int32(h, KeyNudgePlacement, hOffset, out placement, out error)
-                || !Float64Array(h, KeyTau, hOffset, out tau, out error))
+            if (!ImageRecordChecks.Int32(h, KeyAccumulatorBits, hOffset, out accumulatorBits, out error) || !ImageRecordChecks.Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
+                || !ImageRecordChecks.Float64(h, KeyBeta, hOffset, out beta, out error) || !ImageRecordChecks.Float64Array(h, KeyBiasLearningRate, hOffset, out biasRate, out error)
+                || !ImageRecordChecks.Int32(h, KeyFreeSteps, hOffset, out freeSteps, out error) || !ImageRecordChecks.Float64Array(h, KeyGamma, hOffset, out gamma, out error)
+                || !ImageRecordChecks.Float64Array(h, KeyLearningRate, hOffset, out rate, out error) || !ImageRecordChecks.Int32(h, KeyNudgedSteps, hOffset, out nudgedSteps, out error)
+                || !ImageRecordChecks.Int32(h, KeyNudging, hOffset, out nudging, out error) || !ImageRecordChecks.Int64(h, KeySeed, hOffset, out seed, out error)
+                || !ImageRecordChecks.Int32(h, KeyNudgePlacement, hOffset, out placement, out error)
+                || !ImageRecordChecks.Float64Array(h, KeyTau, hOffset, out tau, out error))
             {
                 return false;
             }
 
             if (seed < 0 || seed > 0xFFFFFFFFL)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
                 return false;
             }
 
             if (nudging != (int)NudgingMode.Symmetric && nudging != (int)NudgingMode.RandomSign)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeyNudging, hOffset), "nudging mode " + nudging + " is neither 1 (symmetric) nor 2 (random sign)");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyNudging, hOffset), "nudging mode " + nudging + " is neither 1 (symmetric) nor 2 (random sign)");
                 return false;
             }
 
             if (placement != (int)NudgePlacement.OutsideRho && placement != (int)NudgePlacement.InsideRho)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeyNudgePlacement, hOffset), "nudge placement " + placement + " is neither 1 (outside) nor 2 (inside)");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyNudgePlacement, hOffset), "nudge placement " + placement + " is neither 1 (outside) nor 2 (inside)");
                 return false;
             }
 
@@ -614,7 +614,7 @@ namespace EdgeLearn.Runtime.Images
         {
             ImageRecords c = image.Counters;
             int cOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.LearnerCounters, 0));
-            if (!CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", cOffset, out error))
+            if (!ImageRecordChecks.CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", "bep", cOffset, out error))
             {
                 return false;
             }
@@ -625,156 +625,46 @@ namespace EdgeLearn.Runtime.Images
             long samples;
             int[] rng;
             int[] rounding;
-            if (!Int32(c, KeyBatchSign, cOffset, out batchSign, out error) || !Int64(c, KeyFlips, cOffset, out flips, out error)
-                || !Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !Int32Array(c, KeyRngState, cOffset, out rng, out error)
-                || !Int32Array(c, KeyRoundingRngState, cOffset, out rounding, out error)
-                || !Int64(c, KeySamplesSeen, cOffset, out samples, out error))
+            if (!ImageRecordChecks.Int32(c, KeyBatchSign, cOffset, out batchSign, out error) || !ImageRecordChecks.Int64(c, KeyFlips, cOffset, out flips, out error)
+                || !ImageRecordChecks.Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !ImageRecordChecks.Int32Array(c, KeyRngState, cOffset, out rng, out error)
+                || !ImageRecordChecks.Int32Array(c, KeyRoundingRngState, cOffset, out rounding, out error)
+                || !ImageRecordChecks.Int64(c, KeySamplesSeen, cOffset, out samples, out error))
             {
                 return false;
             }
 
             if (batchSign != 1 && batchSign != -1)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyBatchSign, cOffset), "batch sign " + batchSign + " is neither +1 nor -1");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyBatchSign, cOffset), "batch sign " + batchSign + " is neither +1 nor -1");
                 return false;
             }
 
             if (flips < 0 || samples < 0)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, flips < 0 ? KeyFlips : KeySamplesSeen, cOffset), "counters must be non-negative (flips " + flips + ", samples " + samples + ")");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, flips < 0 ? KeyFlips : KeySamplesSeen, cOffset), "counters must be non-negative (flips " + flips + ", samples " + samples + ")");
                 return false;
             }
 
             if (inBatch < 0 || inBatch >= s.BatchSize)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + s.BatchSize + ")");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + s.BatchSize + ")");
                 return false;
             }
 
             if (rng.Length != 4 || (rng[0] | rng[1] | rng[2] | rng[3]) == 0)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyRngState, cOffset), "random state must be 4 words, not all zero (got " + rng.Length + " words)");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyRngState, cOffset), "random state must be 4 words, not all zero (got " + rng.Length + " words)");
                 return false;
             }
 
             if (rounding.Length != 4 || (rounding[0] | rounding[1] | rounding[2] | rounding[3]) == 0)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyRoundingRngState, cOffset), "rounding random state must be 4 words, not all zero (got " + rounding.Length + " words)");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyRoundingRngState, cOffset), "rounding random state must be 4 words, not all zero (got " + rounding.Length + " words)");
                 return false;
             }
 
 
             error = null;
-            return true;
-        }
-
-        // Every required key present, no other key.
-        private static bool CheckKeys(ImageRecords records, string[] keys, string section, int sectionOffset, out ImageError error)
-        {
-            for (int i = 0; i < records.Count; i++)
-            {
-                bool known = false;
-                for (int k = 0; k < keys.Length; k++)
-                {
-                    known |= records.Key(i) == keys[k];
-                }
-
-                if (!known)
-                {
-                    error = new ImageError(ImageErrorCode.UnknownKey, records.RecordOffset(i), section + " record '" + records.Key(i) + "' is not defined for learner 'bep'");
-                    return false;
-                }
-            }
-
-            for (int k = 0; k < keys.Length; k++)
-            {
-                if (records.IndexOf(keys[k]) < 0)
-                {
-                    error = new ImageError(ImageErrorCode.MissingKey, sectionOffset, section + " has no record '" + keys[k] + "'");
-                    return false;
-                }
-            }
-
-            error = null;
-            return true;
-        }
-
-        private static int Offset(ImageRecords r, string key, int fallback)
-        {
-            int i = r.IndexOf(key);
-            return i >= 0 && r.RecordOffset(i) >= 0 ? r.RecordOffset(i) : fallback;
-        }
-
-        private static bool TypeIs(ImageRecords r, string key, int type, string typeName, int fallback, out ImageError error)
-        {
-            int i = r.IndexOf(key);
-            if (r.ValueType(i) != type)
-            {
-                error = new ImageError(ImageErrorCode.WrongValueType, Offset(r, key, fallback) + 1, "record '" + key + "' has value type " + r.ValueType(i) + "; it must be " + typeName);
-                return false;
-            }
-
-            error = null;
-            return true;
-        }
-
-        private static bool Int32(ImageRecords r, string key, int fallback, out int value, out ImageError error)
-        {
-            value = 0;
-            if (!TypeIs(r, key, ImageRecords.TypeInt32, "i32", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetInt32(key, out value);
-            return true;
-        }
-
-        private static bool Int64(ImageRecords r, string key, int fallback, out long value, out ImageError error)
-        {
-            value = 0;
-            if (!TypeIs(r, key, ImageRecords.TypeInt64, "i64", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetInt64(key, out value);
-            return true;
-        }
-
-        private static bool Float64(ImageRecords r, string key, int fallback, out double value, out ImageError error)
-        {
-            value = 0;
-            if (!TypeIs(r, key, ImageRecords.TypeFloat64, "f64", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetFloat64(key, out value);
-            return true;
-        }
-
-        private static bool Float64Array(ImageRecords r, string key, int fallback, out double[] value, out ImageError error)
-        {
-            value = null;
-            if (!TypeIs(r, key, ImageRecords.TypeFloat64Array, "f64 array", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetFloat64Array(key, out value);
-            return true;
-        }
-
-        private static bool Int32Array(ImageRecords r, string key, int fallback, out int[] value, out ImageError error)
-        {
-            value = null;
-            if (!TypeIs(r, key, ImageRecords.TypeInt32Array, "i32 array", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetInt32Array(key, out value);
             return true;
         }
 

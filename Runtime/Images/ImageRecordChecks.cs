@@ -96,6 +96,19 @@ namespace EdgeLearn.Runtime.Images
             return true;
         }
 
+        /// <summary>The i32-array record <paramref name="key"/>.</summary>
+        public static bool Int32Array(ImageRecords r, string key, int fallback, out int[] value, out ImageError error)
+        {
+            value = null;
+            if (!TypeIs(r, key, ImageRecords.TypeInt32Array, "i32 array", fallback, out error))
+            {
+                return false;
+            }
+
+            r.TryGetInt32Array(key, out value);
+            return true;
+        }
+
         private static bool TypeIs(ImageRecords r, string key, int type, string typeName, int fallback, out ImageError error)
         {
             int i = r.IndexOf(key);

@@ -565,7 +565,7 @@ namespace EdgeLearn.Runtime.Images
             semi = false;
             ImageRecords h = image.Hyperparameters;
             int hOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.Hyperparameters, 0));
-            if (!CheckKeys(h, HyperparameterKeys, "HYPERPARAMETERS", hOffset, out error))
+            if (!ImageRecordChecks.CheckKeys(h, HyperparameterKeys, "HYPERPARAMETERS", "sdt", hOffset, out error))
             {
                 return false;
             }
@@ -584,32 +584,32 @@ namespace EdgeLearn.Runtime.Images
             double smoothing;
             int supervision;
             int winners;
-            if (!Float64(h, KeyAverageRate, hOffset, out averageRate, out error) || !Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
-                || !Float64(h, KeyBiasLearningRate, hOffset, out biasRate, out error) || !Int32(h, KeyClasses, hOffset, out classCount, out error)
-                || !Int32(h, KeyHomeostasisBatchSize, hOffset, out homeostasisBatch, out error) || !Int32(h, KeyHomeostasisMode, hOffset, out mode, out error)
-                || !Float64(h, KeyHomeostasisRate, hOffset, out homeostasisRate, out error) || !Int32(h, KeyLeakShift, hOffset, out leak, out error)
-                || !Float64(h, KeyLearningRate, hOffset, out rate, out error) || !Int32(h, KeyRule, hOffset, out rule, out error)
-                || !Int64(h, KeySeed, hOffset, out seed, out error) || !Float64(h, KeySmoothing, hOffset, out smoothing, out error)
-                || !Int32(h, KeySupervision, hOffset, out supervision, out error) || !Int32(h, KeyWinners, hOffset, out winners, out error))
+            if (!ImageRecordChecks.Float64(h, KeyAverageRate, hOffset, out averageRate, out error) || !ImageRecordChecks.Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
+                || !ImageRecordChecks.Float64(h, KeyBiasLearningRate, hOffset, out biasRate, out error) || !ImageRecordChecks.Int32(h, KeyClasses, hOffset, out classCount, out error)
+                || !ImageRecordChecks.Int32(h, KeyHomeostasisBatchSize, hOffset, out homeostasisBatch, out error) || !ImageRecordChecks.Int32(h, KeyHomeostasisMode, hOffset, out mode, out error)
+                || !ImageRecordChecks.Float64(h, KeyHomeostasisRate, hOffset, out homeostasisRate, out error) || !ImageRecordChecks.Int32(h, KeyLeakShift, hOffset, out leak, out error)
+                || !ImageRecordChecks.Float64(h, KeyLearningRate, hOffset, out rate, out error) || !ImageRecordChecks.Int32(h, KeyRule, hOffset, out rule, out error)
+                || !ImageRecordChecks.Int64(h, KeySeed, hOffset, out seed, out error) || !ImageRecordChecks.Float64(h, KeySmoothing, hOffset, out smoothing, out error)
+                || !ImageRecordChecks.Int32(h, KeySupervision, hOffset, out supervision, out error) || !ImageRecordChecks.Int32(h, KeyWinners, hOffset, out winners, out error))
             {
                 return false;
             }
 
             if (rule != RuleDelta)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeyRule, hOffset), "rule " + rule + " is not supported; sdt images of this version hold the delta rule (1)");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyRule, hOffset), "rule " + rule + " is not supported; sdt images of this version hold the delta rule (1)");
                 return false;
             }
 
             if (seed < 0 || seed > 0xFFFFFFFFL)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
                 return false;
             }
 
             if (supervision != SupervisionUnsupervised && supervision != SupervisionSemiSupervised)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeySupervision, hOffset), "supervision " + supervision + " is neither 1 (unsupervised) nor 2 (semi-supervised)");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeySupervision, hOffset), "supervision " + supervision + " is neither 1 (unsupervised) nor 2 (semi-supervised)");
                 return false;
             }
 
@@ -617,7 +617,7 @@ namespace EdgeLearn.Runtime.Images
             bool isSemi = supervision == SupervisionSemiSupervised;
             if (classCount < 1 || classCount > 65536 || (isSemi && d.OutputSize % classCount != 0))
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(h, KeyClasses, hOffset), "classes " + classCount + " is outside [1, 65536]" + (isSemi ? " or does not divide the " + d.OutputSize + " outputs into class groups" : ""));
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyClasses, hOffset), "classes " + classCount + " is outside [1, 65536]" + (isSemi ? " or does not divide the " + d.OutputSize + " outputs into class groups" : ""));
                 return false;
             }
 
@@ -665,7 +665,7 @@ namespace EdgeLearn.Runtime.Images
         {
             ImageRecords c = image.Counters;
             int cOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.LearnerCounters, 0));
-            if (!CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", cOffset, out error))
+            if (!ImageRecordChecks.CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", "sdt", cOffset, out error))
             {
                 return false;
             }
@@ -674,21 +674,21 @@ namespace EdgeLearn.Runtime.Images
             long updates;
             int inBatch;
             long samples;
-            if (!Int32(c, KeyHomeostasisPending, cOffset, out pending, out error) || !Int64(c, KeyHomeostasisUpdates, cOffset, out updates, out error)
-                || !Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !Int64(c, KeySamplesSeen, cOffset, out samples, out error))
+            if (!ImageRecordChecks.Int32(c, KeyHomeostasisPending, cOffset, out pending, out error) || !ImageRecordChecks.Int64(c, KeyHomeostasisUpdates, cOffset, out updates, out error)
+                || !ImageRecordChecks.Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !ImageRecordChecks.Int64(c, KeySamplesSeen, cOffset, out samples, out error))
             {
                 return false;
             }
 
             if (updates < 0 || samples < 0)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, updates < 0 ? KeyHomeostasisUpdates : KeySamplesSeen, cOffset), "counters must be non-negative (homeostasis updates " + updates + ", samples " + samples + ")");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, updates < 0 ? KeyHomeostasisUpdates : KeySamplesSeen, cOffset), "counters must be non-negative (homeostasis updates " + updates + ", samples " + samples + ")");
                 return false;
             }
 
             if (inBatch < 0 || inBatch >= delta.BatchSize)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + delta.BatchSize + ")");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + delta.BatchSize + ")");
                 return false;
             }
 
@@ -696,7 +696,7 @@ namespace EdgeLearn.Runtime.Images
             int most = streaming ? 0 : targets.BatchSize - 1;
             if (pending < 0 || pending > most)
             {
-                error = new ImageError(ImageErrorCode.BadValue, Offset(c, KeyHomeostasisPending, cOffset), "targets in the open homeostasis batch " + pending + " is outside [0, " + most + "]" + (streaming ? " (streaming homeostasis has no batch)" : ""));
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyHomeostasisPending, cOffset), "targets in the open homeostasis batch " + pending + " is outside [0, " + most + "]" + (streaming ? " (streaming homeostasis has no batch)" : ""));
                 return false;
             }
 
@@ -796,90 +796,5 @@ namespace EdgeLearn.Runtime.Images
             homeostasis.RestoreCounters(pending, updates);
         }
 
-        // Every required key present, no other key.
-        private static bool CheckKeys(ImageRecords records, string[] keys, string section, int sectionOffset, out ImageError error)
-        {
-            for (int i = 0; i < records.Count; i++)
-            {
-                bool known = false;
-                for (int k = 0; k < keys.Length; k++)
-                {
-                    known |= records.Key(i) == keys[k];
-                }
-
-                if (!known)
-                {
-                    error = new ImageError(ImageErrorCode.UnknownKey, records.RecordOffset(i), section + " record '" + records.Key(i) + "' is not defined for learner 'sdt'");
-                    return false;
-                }
-            }
-
-            for (int k = 0; k < keys.Length; k++)
-            {
-                if (records.IndexOf(keys[k]) < 0)
-                {
-                    error = new ImageError(ImageErrorCode.MissingKey, sectionOffset, section + " has no record '" + keys[k] + "'");
-                    return false;
-                }
-            }
-
-            error = null;
-            return true;
-        }
-
-        private static int Offset(ImageRecords r, string key, int fallback)
-        {
-            int i = r.IndexOf(key);
-            return i >= 0 && r.RecordOffset(i) >= 0 ? r.RecordOffset(i) : fallback;
-        }
-
-        private static bool TypeIs(ImageRecords r, string key, int type, string typeName, int fallback, out ImageError error)
-        {
-            int i = r.IndexOf(key);
-            if (r.ValueType(i) != type)
-            {
-                error = new ImageError(ImageErrorCode.WrongValueType, Offset(r, key, fallback) + 1, "record '" + key + "' has value type " + r.ValueType(i) + "; it must be " + typeName);
-                return false;
-            }
-
-            error = null;
-            return true;
-        }
-
-        private static bool Int32(ImageRecords r, string key, int fallback, out int value, out ImageError error)
-        {
-            value = 0;
-            if (!TypeIs(r, key, ImageRecords.TypeInt32, "i32", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetInt32(key, out value);
-            return true;
-        }
-
-        private static bool Int64(ImageRecords r, string key, int fallback, out long value, out ImageError error)
-        {
-            value = 0;
-            if (!TypeIs(r, key, ImageRecords.TypeInt64, "i64", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetInt64(key, out value);
-            return true;
-        }
-
-        private static bool Float64(ImageRecords r, string key, int fallback, out double value, out ImageError error)
-        {
-            value = 0;
-            if (!TypeIs(r, key, ImageRecords.TypeFloat64, "f64", fallback, out error))
-            {
-                return false;
-            }
-
-            r.TryGetFloat64(key, out value);
-            return true;
-        }
     }
 }
