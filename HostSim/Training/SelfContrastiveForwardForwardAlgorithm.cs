@@ -29,8 +29,8 @@ using EdgeLearn.Kernels.Host;
 using EdgeLearn.Runtime.Learners.Readout;
 using EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward;
 using EdgeLearn.Runtime.Models;
-
 using static EdgeLearn.HostSim.Cli.AlgorithmOptions;
+
 namespace EdgeLearn.HostSim.Training;
 
 /// <summary>The <c>scff</c> training algorithm.</summary>

@@ -32,8 +32,8 @@ using EdgeLearn.Kernels.Host;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
 using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Models;
-
 using static EdgeLearn.HostSim.Cli.AlgorithmOptions;
+
 namespace EdgeLearn.HostSim.Training;
 
 /// <summary>The <c>sdt</c> training algorithm.</summary>
