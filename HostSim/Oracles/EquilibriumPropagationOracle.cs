@@ -176,6 +176,30 @@ public sealed class EquilibriumPropagationOracle
     /// <summary>The configuration this oracle was built with (its own copy).</summary>
     public EpOracleOptions Options => _options;
 
+    /// <summary>
+    /// Changes BOP's flip threshold tau per weight layer (an annealing step, between mini-batches): later flips
+    /// compare -sign(W) m with the new value. Binary weights only; every value positive and finite.
+    /// </summary>
+    public void SetBopThresholds(double[] tau)
+    {
+        ArgumentNullException.ThrowIfNull(tau);
+        double[] current = _options.BopThresholds ?? throw new InvalidOperationException("tau is a BOP setting: this oracle trains continuous weights");
+        if (tau.Length != current.Length)
+        {
+            throw new ArgumentException($"tau needs one value per weight layer ({current.Length}), got {tau.Length}", nameof(tau));
+        }
+
+        foreach (double t in tau)
+        {
+            if (!(t > 0) || double.IsInfinity(t))
+            {
+                throw new ArgumentOutOfRangeException(nameof(tau), t, "tau must be positive and finite");
+            }
+        }
+
+        Array.Copy(tau, current, tau.Length);
+    }
+
     /// <summary>L, the number of weight layers.</summary>
     public int LayerCount => _layers;
 

@@ -29,6 +29,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     private Option<string> nudgePlacement = null!;
     private Option<string> gamma = null!;
     private Option<string> tau = null!;
+    private Option<string?> tauSchedule = null!;
     private Option<string> biasLr = null!;
     private Option<string> lr = null!;
     private Option<int?> neuronsPerClass = null!;
@@ -63,6 +64,10 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         });
         gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => AlgorithmOptions.ListOption("--gamma", d.Gamma, "BOP adaptivity per weight layer (comma list; the last value repeats)"));
         tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => AlgorithmOptions.ListOption("--tau", d.Tau, "BOP flip threshold per weight layer (comma list)"));
+        tauSchedule = AlgorithmRegistry.GetOrAddOption(command, "--tau-schedule", () => new Option<string?>("--tau-schedule")
+        {
+            Description = "BOP tau annealing: EPOCH:FACTOR list, from epoch EPOCH (1-based) tau is the --tau value times FACTOR, e.g. 11:2,16:4 (default: constant tau)",
+        });
         biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, "bias learning rate per weight layer (comma list)"));
         lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => AlgorithmOptions.ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
         neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
@@ -74,6 +79,12 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     {
         LabelledDataSet data = options.LoadData(console);
         var settings = ReadSettings(options, parseResult);
+        TauSchedule schedule = TauSchedule.Parse(parseResult.GetValue(tauSchedule), "--tau-schedule");
+        if (!schedule.IsEmpty && settings.WeightFormat != WeightFormat.B1)
+        {
+            throw new CommandLineUsageException("--tau-schedule anneals BOP's flip threshold: it needs --weights b1");
+        }
+
         bool binary = settings.ActivationFormat == ActivationFormat.Binary;
         int g = parseResult.GetValue(neuronsPerClass) ?? (binary ? 10 : 1);
         if (g < 1 || g > 1000)
@@ -89,10 +100,16 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         var network = new EquilibriumPropagationNetwork(description, settings.WeightFormat, settings.ActivationFormat);
         network.Initialize(options.Seed);
         var initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
-        var learner = new EquilibriumPropagationLearner(network, settings, kernelSet);
+        // The learner gets its own copy: a tau schedule changes its tau, while the oracle starts from the base one.
+        var learner = new EquilibriumPropagationLearner(network, settings.Clone(), kernelSet);
         MemoryPlan plan = learner.Memory;
         console.Info($"bep {description} weights {Format(settings.WeightFormat)} activations {(binary ? "binary" : "multi")}, T={settings.FreeSteps} K={settings.NudgedSteps} beta={settings.Beta.ToString(CultureInfo.InvariantCulture)} {(settings.Nudging == NudgingMode.Symmetric ? "symmetric" : "random-sign")} batch {settings.BatchSize}, {settings.AccumulatorBits}-bit accumulators, kernels {kernelSet.Name}");
         console.Info($"memory plan: persistent {plan.Persistent} B, learner state {plan.LearnerState} B, scratch {plan.Scratch} B, total {plan.Total} B");
+
+        if (!schedule.IsEmpty)
+        {
+            console.Info($"tau schedule (epoch:factor of --tau): {schedule}");
+        }
 
         short[] trainX = SupervisedTrainingLoop.ToQ15(data.Train.Inputs);
         short[] testX = SupervisedTrainingLoop.ToQ15(data.Test.Inputs);
@@ -112,7 +129,14 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
                 return 0;
             },
             i => inference.Predict(testX, i * dim) == data.Test.Labels[i],
-            settings.BatchSize * 2);
+            settings.BatchSize * 2,
+            epoch =>
+            {
+                if (schedule.StepAt(epoch, settings.Tau, description.WeightLayerCount) is double[] tau)
+                {
+                    learner.ChangeTau(tau);
+                }
+            });
         console.Result($"fixed point: test accuracy {result.TestAccuracy:P2} ({data.Name}, {data.Train.Count} train / {data.Test.Count} test, {options.Epochs} epoch(s), seed {options.Seed}), {result.TrainSamplesPerSecond:F0} samples/s, {learner.Flips} flips");
 
         RunReport report = options.StartReport(data);
@@ -133,11 +157,16 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         report.AddExtra("beta", settings.Beta);
         report.AddExtra("batch", settings.BatchSize);
         report.AddExtra("flips", learner.Flips);
+        if (!schedule.IsEmpty)
+        {
+            report.AddExtra("tau_schedule", schedule.ToString());
+        }
+
         report.AddExtra("test_accuracy_by_epoch", AlgorithmOptions.ToJsonArray(result.TestAccuracyByEpoch));
 
         if (options.Oracle)
         {
-            SupervisedRunResult oracle = EquilibriumPropagationOracleBridge.Run(initial, description, settings, data, options, console);
+            SupervisedRunResult oracle = EquilibriumPropagationOracleBridge.Run(initial, description, settings, schedule, data, options, console);
             report.Oracle = new OracleReport { TestAccuracy = oracle.TestAccuracy, TrainSeconds = oracle.TrainSeconds };
             report.AddExtra("oracle_train_samples_per_second", oracle.TrainSamplesPerSecond);
             report.AddExtra("speedup_over_oracle", oracle.TrainSamplesPerSecond > 0 ? result.TrainSamplesPerSecond / oracle.TrainSamplesPerSecond : 0);
@@ -147,7 +176,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         if (options.OutputPath is not null)
         {
             var metadata = Images.ModelImageFiles.CreateMetadata(data.Name, data.Split, options.Epochs, options.Seed, data.Train.Count, data.Test.Count, result.TestAccuracy, result.TrainSeconds, ToolInfo.Version);
-            byte[] image = Images.ModelImageFiles.Write(options.OutputPath, network, settings, null, metadata);
+            byte[] image = Images.ModelImageFiles.Write(options.OutputPath, network, learner.Settings, null, metadata);
             report.ModelImageBytes = image.Length;
             report.ModelSha256 = Images.ModelImageFiles.Sha256Hex(image);
             console.Info($"inference image written to {options.OutputPath} ({image.Length} bytes)");

@@ -115,8 +115,11 @@ public static class EquilibriumPropagationOracleBridge
             new Xoshiro128(settings.Seed, EquilibriumPropagationLearner.SignStream));
     }
 
-    /// <summary>Trains and evaluates the oracle with the shared loop (same order as the fixed-point run).</summary>
-    public static SupervisedRunResult Run(EquilibriumPropagationInitialState initial, NetworkDescription description, EquilibriumPropagationSettings settings, LabelledDataSet data, TrainOptions options, IRunConsole console)
+    /// <summary>
+    /// Trains and evaluates the oracle with the shared loop (same order as the fixed-point run), starting from the
+    /// base tau of <paramref name="settings"/> and stepping it at the epochs of <paramref name="tauSchedule"/>.
+    /// </summary>
+    public static SupervisedRunResult Run(EquilibriumPropagationInitialState initial, NetworkDescription description, EquilibriumPropagationSettings settings, TauSchedule tauSchedule, LabelledDataSet data, TrainOptions options, IRunConsole console)
     {
         EquilibriumPropagationOracle oracle = Create(description, settings, initial);
         int dim = data.Dimension;
@@ -170,7 +173,14 @@ public static class EquilibriumPropagationOracleBridge
                 Scale(data.Test.Inputs, i * dim, testInput);
                 return oracle.Predict(testInput) == data.Test.Labels[i];
             },
-            int.MaxValue);
+            int.MaxValue,
+            epoch =>
+            {
+                if (tauSchedule.StepAt(epoch, settings.Tau, description.WeightLayerCount) is double[] tau)
+                {
+                    oracle.SetBopThresholds(tau);
+                }
+            });
     }
 
     private static void Scale(byte[] grey, int offset, double[] into)

@@ -50,6 +50,7 @@ public static class SupervisedTrainingLoop
     /// its end); <paramref name="endBatch"/> applies a partial batch and returns the same count;
     /// <paramref name="testCorrect"/> says whether test sample i is classified correctly.
     /// Allocation is counted around <paramref name="trainSample"/> from step <paramref name="warmupSteps"/> on.
+    /// <paramref name="beginEpoch"/>, when given, runs before each epoch with its number (1-based), for schedules.
     /// </summary>
     public static SupervisedRunResult Run(
         string title,
@@ -61,7 +62,8 @@ public static class SupervisedTrainingLoop
         Func<int, int> trainSample,
         Func<int> endBatch,
         Func<int, bool> testCorrect,
-        int warmupSteps)
+        int warmupSteps,
+        Action<int>? beginEpoch = null)
     {
         int n = trainCount;
         var order = new int[n];
@@ -83,6 +85,7 @@ public static class SupervisedTrainingLoop
         {
             for (int e = 0; e < epochs; e++)
             {
+                beginEpoch?.Invoke(e + 1);
                 progress.BeginEpoch(e + 1);
                 Shuffle(order, rng);
                 long correct = 0;

@@ -400,6 +400,86 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             }
         }
 
+        /// <summary>
+        /// Changes BOP's flip threshold tau between mini-batches (an annealing step: a higher tau flips fewer weights,
+        /// as a lower learning rate would). <paramref name="tau"/> (per weight layer, the last value repeats) becomes
+        /// <see cref="EquilibriumPropagationSettings.Tau"/>; each layer's product shift S and threshold Theta are
+        /// recomputed from it as at construction, and its accumulators are rescaled by 2^(S_old - S_new) (rounding
+        /// shift right, or saturating shift left) so they keep the same real value m. Binary weights only; throws
+        /// <see cref="InvalidOperationException"/> inside a mini-batch or for s8 weights, and
+        /// <see cref="ArgumentException"/> for an invalid tau (then nothing changes). Allocates nothing.
+        /// </summary>
+        public void ChangeTau(double[] tau)
+        {
+            if (_latent != null)
+            {
+                throw new InvalidOperationException("tau is a BOP setting: s8 weights have no flip threshold");
+            }
+
+            if (_inBatch != 0 || _pending)
+            {
+                throw new InvalidOperationException("tau can change only between mini-batches (" + _inBatch + " samples are in the open batch)");
+            }
+
+            double[] previous = _settings.Tau;
+            _settings.Tau = tau;
+            try
+            {
+                _settings.Validate();
+            }
+            catch (ArgumentException)
+            {
+                _settings.Tau = previous;
+                throw;
+            }
+
+            for (int l = 0; l < _layers; l++)
+            {
+                int shift = _settings.BopShift(l);
+                int change = shift - _shift[l];
+                _threshold[l] = _settings.BopThreshold(l);
+                _shift[l] = shift;
+                if (change != 0)
+                {
+                    RescaleAccumulators(l, change);
+                }
+            }
+        }
+
+        private void RescaleAccumulators(int layer, int change)
+        {
+            int up = change < 0 ? -change : 0;
+            if (up > 32)
+            {
+                up = 32;
+            }
+
+            if (_acc8 != null)
+            {
+                sbyte[] a = _acc8[layer];
+                for (int i = 0; i < a.Length; i++)
+                {
+                    a[i] = FixedPoint.SaturateToS8(change > 0 ? (int)FixedPoint.RoundingShiftRight((long)a[i], change) : FixedPoint.SaturateToS32((long)a[i] << up));
+                }
+            }
+            else if (_acc16 != null)
+            {
+                short[] a = _acc16[layer];
+                for (int i = 0; i < a.Length; i++)
+                {
+                    a[i] = FixedPoint.SaturateToS16(change > 0 ? (int)FixedPoint.RoundingShiftRight((long)a[i], change) : FixedPoint.SaturateToS32((long)a[i] << up));
+                }
+            }
+            else
+            {
+                int[] a = _acc32[layer];
+                for (int i = 0; i < a.Length; i++)
+                {
+                    a[i] = change > 0 ? (int)FixedPoint.RoundingShiftRight((long)a[i], change) : FixedPoint.SaturateToS32((long)a[i] << up);
+                }
+            }
+        }
+
         /// <inheritdoc />
         public int Predict(short[] x, int offset)
         {

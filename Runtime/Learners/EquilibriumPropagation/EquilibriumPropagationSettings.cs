@@ -108,6 +108,22 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// <summary>Seed of initialisation, nudging signs and stochastic rounding.</summary>
         public uint Seed { get; set; }
 
+        /// <summary>A copy whose per-layer arrays are copies too, so changing one never changes the other.</summary>
+        public EquilibriumPropagationSettings Clone()
+        {
+            var c = (EquilibriumPropagationSettings)MemberwiseClone();
+            c.Gamma = CopyOf(Gamma);
+            c.Tau = CopyOf(Tau);
+            c.BiasLearningRate = CopyOf(BiasLearningRate);
+            c.LearningRate = CopyOf(LearningRate);
+            return c;
+        }
+
+        private static double[] CopyOf(double[] values)
+        {
+            return values == null ? null : (double[])values.Clone();
+        }
+
         /// <summary>Value of a per-layer array for weight layer <paramref name="layer"/> (the last value repeats).</summary>
         public static double ForLayer(double[] values, int layer)
         {
