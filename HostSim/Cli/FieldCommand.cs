@@ -11,6 +11,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
+using EdgeLearn.Boards.RaspberryPi;
 using EdgeLearn.HostSim.Field;
 using EdgeLearn.HostSim.Reporting;
 using EdgeLearn.Runtime.Models;
@@ -82,6 +83,12 @@ public static class FieldCommand
         catch (FieldResumeException e)
         {
             console.Warn($"{EdgeLearnCli.ExecutableName}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (SensorOpenException e)
+        {
+            console.Warn($"{EdgeLearnCli.ExecutableName}: {e.Message}");
+            console.Warn($"{EdgeLearnCli.ExecutableName}: to run the same loop against simulated buses instead, add --simulate");
             return ExitCodes.Failure;
         }
         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is PlatformNotSupportedException || e is InvalidOperationException)

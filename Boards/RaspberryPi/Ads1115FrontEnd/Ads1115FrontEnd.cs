@@ -94,7 +94,7 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// </summary>
         public static Ads1115FrontEnd Create(Ads1115FrontEndSettings settings, Func<I2cConnectionSettings, I2cDevice>? openI2c = null, Func<GpioController>? openGpio = null)
         {
-            Func<I2cConnectionSettings, I2cDevice> open = openI2c ?? I2cDevice.Create;
+            Func<I2cConnectionSettings, I2cDevice> open = openI2c ?? OpenRealI2c;
             return CreateWithOpeners(
                 settings,
                 chip => open(settings.CreateConnectionSettings(chip)),
@@ -104,6 +104,18 @@ namespace EdgeLearn.Boards.RaspberryPi
 
         /// <summary>The settings the front-end was built with (validated; do not change them).</summary>
         public Ads1115FrontEndSettings Settings { get; }
+
+        // A missing bus device file would otherwise surface only as bus errors at every read.
+        private static I2cDevice OpenRealI2c(I2cConnectionSettings connection)
+        {
+            string path = "/dev/i2c-" + connection.BusId;
+            if (OperatingSystem.IsLinux() && !File.Exists(path))
+            {
+                throw new IOException(path + " does not exist");
+            }
+
+            return I2cDevice.Create(connection);
+        }
 
         /// <inheritdoc />
         public override SensorCodeFormat CodeFormat => SensorCodeFormat.Signed16;

@@ -36,6 +36,14 @@ namespace EdgeLearn.Boards.RaspberryPi
         public override int ChipCount => Addresses?.Length ?? 0;
 
         /// <summary>The connection settings used to open chip <paramref name="chip"/> (the one place they are built).</summary>
+        public override string DescribeChip(int chip)
+        {
+            int address = Addresses != null && (uint)chip < (uint)Addresses.Length ? Addresses[chip] : -1;
+            return "ADS1115 " + chip + " on I2C bus " + I2cBusId + ", address 0x" + address.ToString("X2", System.Globalization.CultureInfo.InvariantCulture) + " (/dev/i2c-" + I2cBusId
+                + "; on a Raspberry Pi enable I2C with dtparam=i2c_arm=on, run as a member of the i2c group, and check the ADDR wiring with i2cdetect)";
+        }
+
+        /// <summary>Connection settings of chip <paramref name="chip"/> (its address), as the binding needs them.</summary>
         public I2cConnectionSettings CreateConnectionSettings(int chip)
         {
             if (Addresses == null || (uint)chip >= (uint)Addresses.Length)

@@ -12,6 +12,7 @@
 // channel c = input c % 8 of chip c / 8. Codes are returned raw (SensorCodeFormat.Unsigned10); the runtime
 // converts them with SensorCodeConverter (mid-scale 512 = 0).
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Device.Gpio;
 using System.Device.Spi;
@@ -68,7 +69,7 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// </summary>
         public static Mcp3008FrontEnd Create(Mcp3008FrontEndSettings settings, Func<SpiConnectionSettings, SpiDevice>? openSpi = null, Func<GpioController>? openGpio = null)
         {
-            Func<SpiConnectionSettings, SpiDevice> open = openSpi ?? SpiDevice.Create;
+            Func<SpiConnectionSettings, SpiDevice> open = openSpi ?? OpenRealSpi;
             return CreateWithOpeners(
                 settings,
                 chip => open(settings.CreateConnectionSettings(chip)),
@@ -78,6 +79,19 @@ namespace EdgeLearn.Boards.RaspberryPi
 
         /// <summary>The settings the front-end was built with (validated; do not change them).</summary>
         public Mcp3008FrontEndSettings Settings { get; }
+
+        // SpiDevice.Create opens the device file only at the first transfer; a missing file would then look like
+        // a sensor fault that never clears, so it is refused here.
+        private static SpiDevice OpenRealSpi(SpiConnectionSettings connection)
+        {
+            string path = "/dev/spidev" + connection.BusId + "." + connection.ChipSelectLine;
+            if (OperatingSystem.IsLinux() && !File.Exists(path))
+            {
+                throw new IOException(path + " does not exist");
+            }
+
+            return SpiDevice.Create(connection);
+        }
 
         /// <inheritdoc />
         public override SensorCodeFormat CodeFormat => SensorCodeFormat.Unsigned10;

@@ -59,6 +59,14 @@ namespace EdgeLearn.Boards.RaspberryPi
         }
 
         /// <summary>The connection settings used to open chip <paramref name="chip"/> (the one place they are built).</summary>
+        public override string DescribeChip(int chip)
+        {
+            int line = ChipSelectLines != null && (uint)chip < (uint)ChipSelectLines.Length ? ChipSelectLines[chip] : -1;
+            return "MCP3008 " + chip + " on SPI bus " + SpiBusId + ", chip select " + line + " (/dev/spidev" + SpiBusId + "." + line
+                + "; on a Raspberry Pi enable SPI with dtparam=spi=on, or dtoverlay=spi1-2cs for bus 1, and run as a member of the spi group)";
+        }
+
+        /// <summary>Connection settings of chip <paramref name="chip"/> (its chip select), as the binding needs them.</summary>
         public SpiConnectionSettings CreateConnectionSettings(int chip)
         {
             if (ChipSelectLines == null || (uint)chip >= (uint)ChipSelectLines.Length)

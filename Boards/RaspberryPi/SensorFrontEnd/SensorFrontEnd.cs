@@ -193,12 +193,29 @@ namespace EdgeLearn.Boards.RaspberryPi
             {
                 for (int i = 0; i < opened.Length; i++)
                 {
-                    opened[i] = openChip(i);
+                    try
+                    {
+                        opened[i] = openChip(i);
+                    }
+                    catch (Exception e) when (!(e is ArgumentException))
+                    {
+                        throw new SensorOpenException("cannot open " + settings.DescribeChip(i) + ": " + e.Message, e);
+                    }
                 }
 
                 if (settings.DataReadyPin >= 0 || settings.TriggerPin >= 0)
                 {
-                    gpio = openGpio != null ? openGpio() : new GpioController();
+                    try
+                    {
+                        gpio = openGpio != null ? openGpio() : new GpioController();
+                    }
+                    catch (Exception e) when (!(e is ArgumentException))
+                    {
+                        throw new SensorOpenException(
+                            "cannot open the GPIO controller for " + DescribePins(settings) + ": " + e.Message
+                            + " (it needs the kernel's GPIO character device /dev/gpiochip0, libgpiod, and membership of the gpio group; set data_ready_pin and trigger_pin to -1 to run without these lines)",
+                            e);
+                    }
                 }
 
                 return build(opened, gpio);
@@ -213,6 +230,18 @@ namespace EdgeLearn.Boards.RaspberryPi
                 gpio?.Dispose();
                 throw;
             }
+        }
+
+        private static string DescribePins(SensorFrontEndSettings settings)
+        {
+            string ready = "data-ready pin BCM " + settings.DataReadyPin;
+            string trigger = "trigger pin BCM " + settings.TriggerPin;
+            if (settings.DataReadyPin >= 0 && settings.TriggerPin >= 0)
+            {
+                return ready + " and " + trigger;
+            }
+
+            return settings.DataReadyPin >= 0 ? ready : trigger;
         }
 
         private SensorStatus ReadOne(int channel, out short code)

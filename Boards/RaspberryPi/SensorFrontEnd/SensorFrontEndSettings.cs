@@ -34,6 +34,12 @@ namespace EdgeLearn.Boards.RaspberryPi
         /// <summary>Number of ADC chips (one bus device each) these settings describe.</summary>
         public abstract int ChipCount { get; }
 
+        /// <summary>
+        /// The bus device of chip <paramref name="chip"/> as a person wiring the board would name it, with its Linux
+        /// device file and what enables it, for error messages (for example "SPI bus 0, chip select 1 (/dev/spidev0.1)").
+        /// </summary>
+        public abstract string DescribeChip(int chip);
+
         /// <summary>Throws <see cref="ArgumentException"/> (or a subclass) naming the first bad setting and its value.</summary>
         public virtual void Validate()
         {

@@ -264,6 +264,40 @@ public sealed class FrontEndTests
     }
 
     [TestMethod]
+    public void Create_BusThatCannotOpen_NamesTheDeviceAndTheFix()
+    {
+        var mcp = new Mcp3008FrontEndSettings { SpiBusId = 0, ChipSelectLines = new[] { 0, 1 }, Channels = 16 };
+        int opened = 0;
+        var spiError = Assert.ThrowsExactly<SensorOpenException>(() => Mcp3008FrontEnd.Create(mcp, cs =>
+        {
+            if (cs.ChipSelectLine == 1)
+            {
+                throw new System.IO.IOException("No such file or directory");
+            }
+
+            opened++;
+            return new SimulatedMcp3008(AnalogPinWiring.Consecutive(8, Ramp(8, c => 0), 0), cs);
+        }));
+        Assert.AreEqual(1, opened);
+        StringAssert.Contains(spiError.Message, "SPI bus 0, chip select 1 (/dev/spidev0.1");
+        StringAssert.Contains(spiError.Message, "dtparam=spi=on");
+        StringAssert.Contains(spiError.Message, "No such file or directory");
+
+        var ads = new Ads1115FrontEndSettings { I2cBusId = 1, Addresses = new[] { 0x49 } };
+        var i2cError = Assert.ThrowsExactly<SensorOpenException>(() => Ads1115FrontEnd.Create(ads, _ => throw new UnauthorizedAccessException("permission denied")));
+        StringAssert.Contains(i2cError.Message, "I2C bus 1, address 0x49 (/dev/i2c-1");
+        StringAssert.Contains(i2cError.Message, "permission denied");
+
+        var pins = new Mcp3008FrontEndSettings { DataReadyPin = 17, TriggerPin = 27 };
+        var gpioError = Assert.ThrowsExactly<SensorOpenException>(() => Mcp3008FrontEnd.Create(
+            pins,
+            cs => new SimulatedMcp3008(AnalogPinWiring.Consecutive(8, Ramp(8, c => 0), 0), cs),
+            () => throw new InvalidOperationException("Exception while calling libgpiod")));
+        StringAssert.Contains(gpioError.Message, "data-ready pin BCM 17 and trigger pin BCM 27");
+        StringAssert.Contains(gpioError.Message, "/dev/gpiochip0");
+    }
+
+    [TestMethod]
     public void FrameHealthMonitor_RailTakesPriorityAndBusErrorsDoNotBreakRuns()
     {
         var m = new FrameHealthMonitor(2, 3, 1, 0, 1023);
