@@ -19,10 +19,11 @@ internal static class TrainingCases
         yield return ("bep-b1-multi-s8-random-sign", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.MultiBit, 8, NudgingMode.RandomSign, 1));
         yield return ("bep-b1-multi-s32-inside", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.MultiBit, 32, NudgingMode.Symmetric, 1, NudgePlacement.InsideRho));
         yield return ("bep-b1-binary-s16", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.Binary, 16, NudgingMode.Symmetric, 4));
+        yield return ("bep-b1-multi-s8-tau-annealed", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.MultiBit, 8, NudgingMode.Symmetric, 1, annealAt: 140));
         yield return ("bep-s8-multi-latent", (k, o) => Train(k, o, WeightFormat.S8, ActivationFormat.MultiBit, 16, NudgingMode.Symmetric, 1));
     }
 
-    private static void Train(KernelSet kernels, Output output, WeightFormat weights, ActivationFormat activations, int bits, NudgingMode nudging, int neuronsPerClass, NudgePlacement placement = NudgePlacement.OutsideRho)
+    private static void Train(KernelSet kernels, Output output, WeightFormat weights, ActivationFormat activations, int bits, NudgingMode nudging, int neuronsPerClass, NudgePlacement placement = NudgePlacement.OutsideRho, int annealAt = -1)
     {
         const int inputs = 45;
         const int classes = 5;
@@ -59,6 +60,11 @@ internal static class TrainingCases
         int correct = 0;
         for (int step = 0; step < Steps; step++)
         {
+            if (step == annealAt)
+            {
+                learner.ChangeTau(new[] { 2.5e-5 }); // a tau schedule step at a batch boundary (140 = 20 batches of 7)
+            }
+
             int label = (int)rng.NextBelow(classes);
             for (int j = 0; j < inputs; j++)
             {
