@@ -163,6 +163,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         }
 
         report.AddExtra("test_accuracy_by_epoch", AlgorithmOptions.ToJsonArray(result.TestAccuracyByEpoch));
+        report.AddExtra("train_accuracy_by_epoch", AlgorithmOptions.ToJsonArray(result.TrainAccuracyByEpoch));
 
         if (options.Oracle)
         {
