@@ -281,7 +281,7 @@ namespace EdgeLearn.Runtime.Images
             }
 
             CheckWritable(learner.Network, learner.Settings, learner.ImageWidth, readout, allLayers);
-            CheckLatent(learner, readout);
+            CheckLearner(learner, readout);
             ModelImageBuilder plan = new ModelImageBuilder(ImageFormat.FullImage, ImageLearnerKinds.Scff);
             Emit(plan, learner.Network, learner.Settings, learner.ImageWidth, readout, allLayers, learner, metadata);
             ModelImageBuilder writer = plan.CreateWriter();
@@ -547,10 +547,19 @@ namespace EdgeLearn.Runtime.Images
             }
         }
 
-        // A full image's latent weights must requantise to the weights, as they do after every update and after StartLayer
-        // or LoadParameters; weights changed behind the learner's back would give an image no reader accepts.
-        private static void CheckLatent(SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout)
+        // What a reader checks of the state, so the writer never makes an image no reader accepts: settings changed after
+        // the learner allocated its state, or weights changed behind the learner's back. The latent weights requantise
+        // to the weights after every update and after StartLayer or LoadParameters.
+        private static void CheckLearner(SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout)
         {
+            SelfContrastiveForwardForwardSettings s = learner.Settings;
+            bool sgd = s.Optimizer == ContrastiveOptimizer.SgdMomentum;
+            if ((learner.StateAccumulatorsS16 != null) != (s.AccumulatorBits == 16) || (learner.StateLatent != null) != sgd
+                || learner.Pairs.Capacity != s.RingSize || learner.StateSamplesInBatch >= s.BatchSize)
+            {
+                throw new ArgumentException("the learner's settings were changed after it was created (optimizer, accumulator width, ring size or a batch size below the " + learner.StateSamplesInBatch + " samples of the open batch); its state no longer matches them", nameof(learner));
+            }
+
             int[] latent = learner.StateLatent;
             if (latent != null)
             {

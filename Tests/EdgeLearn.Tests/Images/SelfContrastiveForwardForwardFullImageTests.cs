@@ -318,7 +318,7 @@ public sealed class SelfContrastiveForwardForwardFullImageTests
     }
 
     [TestMethod]
-    public void WriteFull_WeightsChangedOutsideTheLearnerOrReadout_Throws()
+    public void WriteFull_WeightsOrSettingsChangedOutsideTheLearnerOrReadout_Throws()
     {
         Pair p = Trained(ContrastiveOptimizer.SgdMomentum, 32, 70);
         p.Learner.Network.Weights[1][5]++;
@@ -329,6 +329,12 @@ public sealed class SelfContrastiveForwardForwardFullImageTests
         p.Readout.Weights[2]++;
         e = Assert.ThrowsExactly<ArgumentException>(() => Full(p));
         StringAssert.Contains(e.Message, "readout latent weight 2");
+
+        p.Readout.Weights[2]--;
+        Full(p); // consistent again
+        p.Learner.Settings.RingSize = 11;
+        e = Assert.ThrowsExactly<ArgumentException>(() => Full(p));
+        StringAssert.Contains(e.Message, "settings were changed");
     }
 
     [TestMethod]
