@@ -147,6 +147,10 @@ public static class ImageCommands
                     {
                         bytes = SelfDefinedTargetsImage.WriteInference(sdt.Layer, sdt.Targets, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
                     }
+                    else if (parseResult.GetValue(inference) && v.Image!.IsFull && v.ScffModel is { } scff)
+                    {
+                        bytes = SelfContrastiveForwardForwardImage.WriteInference(scff, EdgeLearn.Kernels.Host.HostKernels.Best);
+                    }
                     else if (parseResult.GetValue(inference) && v.Image!.IsFull)
                     {
                         if (v.Model is null)

@@ -1,8 +1,10 @@
 // ImageFuzzCorpus: the valid images the mutation fuzzer and the power-cut sweep start from. Small EP networks of
 // every format the EP mapping writes (b1 with s8/s16/s32 accumulators, s8 weights with latent state, multi-bit
 // and binary activations, one to three weight layers, G = 1 and 2), each briefly trained on deterministic random
-// inputs so the learner state is not all zero; an scff inference image (two layers and a readout); sdt inference
-// and full images (delta rule, mini-batch and streaming homeostasis); optionally the 784-256-10 b1 inference image.
+// inputs so the learner state is not all zero; an scff inference image (two layers and a readout) and two scff full
+// images (SGD on layer 1 mid-batch with a wrapped ring; Signum with 16-bit momentum on layer 0 with a partly filled
+// ring); sdt inference and full images (delta rule, mini-batch and streaming homeostasis); optionally the
+// 784-256-10 b1 inference image.
 using System.Collections.Generic;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
@@ -28,6 +30,8 @@ public static class ImageFuzzCorpus
             EquilibriumPropagationImage.WriteFull(Train(new[] { 20, 9, 7, 6 }, 2, WeightFormat.B1, ActivationFormat.MultiBit, 8, 23), Metadata()),
             EquilibriumPropagationImage.WriteFull(Train(new[] { 33, 5 }, 1, WeightFormat.B1, ActivationFormat.Binary, 32, 24), null),
             ScffInferenceImage(25),
+            ScffFullImage(28, ContrastiveOptimizer.SgdMomentum),
+            ScffFullImage(29, ContrastiveOptimizer.Signum),
             SdtImage(26, HomeostasisMode.MiniBatch, full: false),
             SdtImage(27, HomeostasisMode.Streaming, full: true),
         };
@@ -121,6 +125,55 @@ public static class ImageFuzzCorpus
         }
 
         return SelfContrastiveForwardForwardImage.WriteInference(network, settings, 2, readout, true, Metadata());
+    }
+
+    /// <summary>
+    /// An scff full image of a 12-8-6 network: SGD trains layer 0, then layer 1 into the middle of a batch (the ring of 6
+    /// has wrapped); Signum with 16-bit momentum stops in the middle of a batch of layer 0 with 6 of 20 ring slots
+    /// filled. The readout (last layer, 3 classes) has trained on a few samples, so every state section is non-zero.
+    /// </summary>
+    public static byte[] ScffFullImage(uint seed, ContrastiveOptimizer optimizer)
+    {
+        bool sgd = optimizer == ContrastiveOptimizer.SgdMomentum;
+        var settings = new SelfContrastiveForwardForwardSettings
+        {
+            Optimizer = optimizer,
+            AccumulatorBits = sgd ? 32 : 16,
+            LearningRate = new[] { sgd ? 0.05 : 1e-3 },
+            BatchSize = 4,
+            RingSize = sgd ? 6 : 20,
+            ViewShift = 1,
+            Seed = seed,
+        };
+        var network = new SelfContrastiveForwardForwardNetwork(new NetworkDescription(new[] { 12, 8, 6 }, 1));
+        network.Initialize(seed);
+        var learner = new SelfContrastiveForwardForwardLearner(network, settings, KernelSet.Reference, sgd ? 4 : 0);
+        short[] x = RandomInputs(12, 10, seed);
+        if (sgd)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                learner.TrainSample(x, i * 12);
+            }
+
+            learner.TrainingLayer = 1;
+        }
+
+        for (int i = 0; i < (sgd ? 7 : 6); i++)
+        {
+            learner.TrainSample(x, i * 12);
+        }
+
+        var extractor = new SelfContrastiveFeatureExtractor(network, KernelSet.Reference, false);
+        var readout = new FixedPointReadout(extractor.FeatureCount, 3, SelfContrastiveForwardForwardSettings.InputFractionBits, 1.0 / 64, KernelSet.Reference);
+        var f = new short[extractor.FeatureCount];
+        for (int i = 0; i < 5; i++)
+        {
+            extractor.Compute(x, i * 12, f, 0);
+            readout.TrainSample(f, 0, i % 3);
+        }
+
+        return SelfContrastiveForwardForwardImage.WriteFull(learner, readout, false, sgd ? Metadata() : null);
     }
 
     /// <summary>An sdt image of a 12-8 delta-rule layer trained without labels for a few samples, with its class map.</summary>

@@ -15,6 +15,8 @@ using System.Diagnostics;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
+using EdgeLearn.Runtime.Learners.Readout;
+using EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward;
 using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 
 namespace EdgeLearn.HostSim.Images;
@@ -176,12 +178,25 @@ public static class ImageMutationFuzzer
         byte[] again;
         if (parsed.LearnerKind == ImageLearnerKinds.Scff)
         {
-            if (!SelfContrastiveForwardForwardImage.TryRead(parsed, out SelfContrastiveForwardForwardModel scff, out error))
+            if (parsed.IsFull)
             {
-                return false;
+                if (!SelfContrastiveForwardForwardImage.TryCreateLearner(parsed, KernelSet.Reference, out SelfContrastiveForwardForwardModel full, out SelfContrastiveForwardForwardLearner scffLearner, out FixedPointReadout readout, out error))
+                {
+                    return false;
+                }
+
+                again = SelfContrastiveForwardForwardImage.WriteFull(scffLearner, readout, full.ReadoutAllLayers, full.Metadata);
+            }
+            else
+            {
+                if (!SelfContrastiveForwardForwardImage.TryRead(parsed, out SelfContrastiveForwardForwardModel scff, out error))
+                {
+                    return false;
+                }
+
+                again = SelfContrastiveForwardForwardImage.WriteInference(scff, KernelSet.Reference);
             }
 
-            again = SelfContrastiveForwardForwardImage.WriteInference(scff, KernelSet.Reference);
             return Compare(image, parsed, again, out canonical, out forwardCompatible);
         }
 

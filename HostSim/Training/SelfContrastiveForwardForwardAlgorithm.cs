@@ -9,6 +9,8 @@
 // 4. --oracle: the float64 oracle of the same configuration (same initial weights, inputs, order, pairs) and its
 //    float64 readout, plus the oracle's own control.
 // The run report carries all four accuracies, the memory plan of learner plus readout, and the measured speeds.
+// --out FILE writes an inference image of the network and the trained readout; with --full-image a full image (the
+// learner and readout state too: both can resume with the same integers).
 //
 // Readout schedule: the defaults (rate 2^-7, 10 epochs) suit a few thousand labels (MNIST 8k / 2k, 784-2000: 97.49 %;
 // 2^-8 with 30 epochs gave 97.34 %, 2^-9 with 30 epochs 96.99 %). On all 60k labels of Fashion-MNIST the one-sample
@@ -62,6 +64,7 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
     private Option<string> kernels = null!;
     private Option<string> pairStandardization = null!;
     private Option<string> readoutLoss = null!;
+    private Option<bool> fullImage = null!;
 
     /// <inheritdoc />
     public string Name => "scff";
@@ -95,11 +98,20 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
         readoutLoss = AlgorithmRegistry.GetOrAddOption(command, "--readout-loss", () => Choice("--readout-loss", "ovr", "scff: readout errors from one-vs-rest logistic outputs (measured better here) or a softmax through the logistic table", "ovr", "softmax"));
         pairStandardization = AlgorithmRegistry.GetOrAddOption(command, "--pair-standardization", () => Choice("--pair-standardization", "halves", "scff: standardise a pair's concatenation (joint) or each view on its own first (halves, the authors' pre-standardisation)", "joint", "halves"));
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
+        fullImage = AlgorithmRegistry.GetOrAddOption(command, "--full-image", () => new Option<bool>("--full-image") { Description = FullImageDescription });
     }
+
+    /// <summary>Help text of the --full-image option, which sdt and scff share.</summary>
+    public const string FullImageDescription = "sdt, scff: with --out, write a full image (the learner state too: learning can resume with the same integers) instead of an inference image";
 
     /// <inheritdoc />
     public int Run(TrainOptions options, ParseResult parseResult, IRunConsole console)
     {
+        if (options.OutputPath is null && parseResult.GetValue(fullImage))
+        {
+            throw new CommandLineUsageException("--full-image applies to the image written with --out FILE");
+        }
+
         LabelledDataSet data = options.LoadData(console);
         SelfContrastiveForwardForwardSettings settings = ReadSettings(options, parseResult);
         double fraction = parseResult.GetValue(labelsFraction);
@@ -259,13 +271,17 @@ public sealed class SelfContrastiveForwardForwardAlgorithm : ITrainingAlgorithm
 
         if (options.OutputPath is not null)
         {
-            // Inference image: SCFF layers and the trained readout (scff full images are not defined yet).
+            // Inference image: SCFF layers and the trained readout; full image: also the learner state (momentum, latent
+            // weights, open batch, ring, generators, counters) and the readout's latent weights, so training can resume.
+            bool full = parseResult.GetValue(fullImage);
             var metadata = Images.ModelImageFiles.CreateMetadata(data.Name, data.Split, epochsPerLayer[0], options.Seed, data.Train.Count, data.Test.Count, trained.TestAccuracy, report.TrainSeconds, ToolInfo.Version);
-            byte[] image = Runtime.Images.SelfContrastiveForwardForwardImage.WriteInference(network, settings, imageWidth, trainedReadout, allLayers, metadata);
+            byte[] image = full
+                ? Runtime.Images.SelfContrastiveForwardForwardImage.WriteFull(learner, trainedReadout, allLayers, metadata)
+                : Runtime.Images.SelfContrastiveForwardForwardImage.WriteInference(network, settings, imageWidth, trainedReadout, allLayers, metadata);
             Images.ModelImageFiles.WriteBytes(options.OutputPath, image);
             report.ModelImageBytes = image.Length;
             report.ModelSha256 = Images.ModelImageFiles.Sha256Hex(image);
-            console.Info($"inference image written to {options.OutputPath} ({image.Length} bytes)");
+            console.Info($"{(full ? "full" : "inference")} image written to {options.OutputPath} ({image.Length} bytes)");
         }
 
         if (options.ReportPath is not null)

@@ -127,7 +127,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         oracleEachEpoch = AlgorithmRegistry.GetOrAddOption(command, "--oracle-each-epoch", () => new Option<bool>("--oracle-each-epoch") { Description = "sdt: evaluate the oracle after every epoch too (default: after the last one; its evaluation is slow)" });
         featureEpochs = AlgorithmRegistry.GetOrAddOption(command, "--feature-epochs", () => IntOption("--feature-epochs", 30, "sdt: epochs of the unsupervised feature layer of a delta-rule stack (--arch IN-H-OUT with --labels; 30 like the unsupervised default run: 92.99 % mean of seeds 1-3 on mnist 600 labels against 92.70 % with 20)", 1, 100000));
         featureWinners = AlgorithmRegistry.GetOrAddOption(command, "--feature-winners", () => IntOption("--feature-winners", 5, "sdt: winners k of the feature layer of a delta-rule stack", 1, 65535));
-        fullImage = AlgorithmRegistry.GetOrAddOption(command, "--full-image", () => new Option<bool>("--full-image") { Description = "sdt: with --out, write a full image (learner and homeostasis state: learning can resume) instead of an inference image" });
+        fullImage = AlgorithmRegistry.GetOrAddOption(command, "--full-image", () => new Option<bool>("--full-image") { Description = SelfContrastiveForwardForwardAlgorithm.FullImageDescription });
         preEpochs = AlgorithmRegistry.GetOrAddOption(command, "--pre-epochs", () => IntOption("--pre-epochs", 10, "sdt: supervised pre-training epochs on the labelled subset (semi-supervised)", 0, 100000));
 
         weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));

@@ -14,6 +14,12 @@
 //   0x0023        LATENT_WEIGHTS_S32    l       n_{l+1} x n_l s32      learner state
 //   0x0024        HOMEOSTASIS_S32       l       n_{l+1} s32            learner state
 //   0x0026        HOMEOSTASIS_TRACE_S32 l       n_{l+1} s32            learner state
+//   0x0027        MOMENTUM_S16          0       rows x cols s16        learner state (the layer being trained)
+//   0x0028        MOMENTUM_S32          0       rows x cols s32        learner state (the layer being trained)
+//   0x0029        BIAS_MOMENTUM_S32     0       rows s32               learner state (the layer being trained)
+//   0x002A        LAYER_LATENT_S32      0       rows x cols s32        learner state (the layer being trained)
+//   0x002B        INPUT_RING_S16        0       count x n_0 s16        learner state (recent inputs)
+//   0x002C        READOUT_LATENT_S32    0       C x D s32              learner state (readout latent weights)
 //   0x0030        LEARNER_COUNTERS      0       typed records          learner state
 //   0x0100        CLASS_MAP_S32         0       n_L s32, class of each output neuron or -1
 //   0x0101        READOUT_WEIGHTS_S16   0       C x D s16, Q.14 (a linear readout of D features to C classes)
@@ -72,6 +78,27 @@ namespace EdgeLearn.Runtime.Images
         /// </summary>
         public const int HomeostasisTraceS32 = 0x0026;
 
+        /// <summary>
+        /// s16 momentum accumulators of the one layer a learner is training (exactly one, index 0, learner state): rows x cols,
+        /// row-major; the learner mapping says which layer (its counters) and checks the length.
+        /// </summary>
+        public const int MomentumS16 = 0x0027;
+
+        /// <summary>s32 momentum accumulators of the layer being trained (as <see cref="MomentumS16"/>).</summary>
+        public const int MomentumS32 = 0x0028;
+
+        /// <summary>s32 bias momentum of the layer being trained, one per output neuron (index 0, learner state).</summary>
+        public const int BiasMomentumS32 = 0x0029;
+
+        /// <summary>s32 latent weights of the layer being trained, rows x cols (index 0, learner state; format defined by the learner).</summary>
+        public const int LayerLatentS32 = 0x002A;
+
+        /// <summary>Recent inputs a learner keeps (index 0, learner state): count x n_0 s16, the learner's counters give count.</summary>
+        public const int InputRingS16 = 0x002B;
+
+        /// <summary>s32 latent weights of the linear readout, C x D row-major like READOUT_WEIGHTS_S16 (index 0, learner state).</summary>
+        public const int ReadoutLatentS32 = 0x002C;
+
         /// <summary>Learner counters as typed records (sample counts, random state ...).</summary>
         public const int LearnerCounters = 0x0030;
 
@@ -117,6 +144,12 @@ namespace EdgeLearn.Runtime.Images
                 case HomeostasisS32:
                 case BiasPendingS32:
                 case HomeostasisTraceS32:
+                case MomentumS16:
+                case MomentumS32:
+                case BiasMomentumS32:
+                case LayerLatentS32:
+                case InputRingS16:
+                case ReadoutLatentS32:
                 case LearnerCounters:
                 case ClassMapS32:
                 case ReadoutWeightsS16:
@@ -138,6 +171,16 @@ namespace EdgeLearn.Runtime.Images
         public static bool IsLearnerState(int type)
         {
             return type >= FirstLearnerState && type <= LastLearnerState;
+        }
+
+        /// <summary>
+        /// True for the types that exist at most once, with index 0 (MODEL, SCALES, HYPERPARAMETERS, the state of the layer
+        /// being trained, the input ring, LEARNER_COUNTERS, CLASS_MAP_S32, the readout sections, METADATA).
+        /// </summary>
+        public static bool IsSingle(int type)
+        {
+            return type == Model || type == Scales || type == Hyperparameters || (type >= MomentumS16 && type <= ReadoutLatentS32)
+                || type == LearnerCounters || type == ClassMapS32 || type == ReadoutWeightsS16 || type == ReadoutBiasesS32 || type == Metadata;
         }
 
         /// <summary>True for section types that exist once per weight layer (index = layer).</summary>
@@ -179,6 +222,18 @@ namespace EdgeLearn.Runtime.Images
                     return "BIAS_PENDING_S32";
                 case HomeostasisTraceS32:
                     return "HOMEOSTASIS_TRACE_S32";
+                case MomentumS16:
+                    return "MOMENTUM_S16";
+                case MomentumS32:
+                    return "MOMENTUM_S32";
+                case BiasMomentumS32:
+                    return "BIAS_MOMENTUM_S32";
+                case LayerLatentS32:
+                    return "LAYER_LATENT_S32";
+                case InputRingS16:
+                    return "INPUT_RING_S16";
+                case ReadoutLatentS32:
+                    return "READOUT_LATENT_S32";
                 case LearnerCounters:
                     return "LEARNER_COUNTERS";
                 case ClassMapS32:

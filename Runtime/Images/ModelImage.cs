@@ -439,10 +439,7 @@ namespace EdgeLearn.Runtime.Images
             for (int i = 0; i < _types.Length; i++)
             {
                 int t = _types[i];
-                bool single = t == ImageSectionTypes.Model || t == ImageSectionTypes.Scales || t == ImageSectionTypes.Hyperparameters
-                    || t == ImageSectionTypes.LearnerCounters || t == ImageSectionTypes.ClassMapS32 || t == ImageSectionTypes.Metadata
-                    || t == ImageSectionTypes.ReadoutWeightsS16 || t == ImageSectionTypes.ReadoutBiasesS32;
-                if (single && _indices[i] != 0)
+                if (ImageSectionTypes.IsSingle(t) && _indices[i] != 0)
                 {
                     error = Fail(ImageErrorCode.BadSectionIndex, EntryOffset(i) + 2, "section " + ImageSectionTypes.Name(t) + " has index " + _indices[i] + "; it exists once, with index 0");
                     return false;

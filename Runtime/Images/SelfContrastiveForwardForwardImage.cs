@@ -1,10 +1,10 @@
-// SelfContrastiveForwardForwardImage: how an SCFF feature network and its fixed-point readout map to image sections
-// (learner kind 2, "scff"). Inference images only in this version: the learner state (momentum, SGD latent weights,
-// ring of recent inputs, generator states, readout latent weights) has no mapping yet, and a full scff image is
-// refused.
+// SelfContrastiveForwardForwardImage: how an SCFF feature network, its learner and its fixed-point readout map to
+// image sections (learner kind 2, "scff"). An inference image holds what a device needs to predict; a full image
+// adds the learner state, so training on after a load gives the same integers as never having stopped, mid-batch
+// included (SCFF learner and readout alike).
 //
-// Glossary: L SCFF layers of widths n_0 .. n_L; D readout features (sum n_1 .. n_L when the readout reads all
-// layers, n_L when it reads the last); C classes.
+// Glossary: L SCFF layers of widths n_0 .. n_L; T the layer being trained (its rows n_{T+1}, cols n_T); D readout
+// features (sum n_1 .. n_L when the readout reads all layers, n_L when it reads the last); C classes; R ring size.
 //
 // Sections written (in this order, which is the required (type, index) order):
 //   MODEL                K = L + 1, G = 1, weights s16, activations code 1 (multi-bit), Q8.24 biases, Q0.15 scales, widths
@@ -15,12 +15,23 @@
 //                        standardize_halves i32 (0 | 1), th1 f64[], th2 f64[], view_shift i32 -- all required, no others
 //   WEIGHTS_S16          per layer: Weights[l], n_{l+1} x n_l Q.14
 //   BIASES_S32           per layer: Biases[l], n_{l+1} Q.24
+//   full images only (the learner keeps optimizer state for the training layer T alone: layers below are frozen,
+//   and a layer's state is cleared when training moves on to it):
+//   MOMENTUM_S16 | MOMENTUM_S32  n_{T+1} x n_T momentum M of layer T, units 2^-FM (the width is accumulator_bits)
+//   BIAS_MOMENTUM_S32    n_{T+1} bias momentum MB of layer T, units 2^-FM
+//   LAYER_LATENT_S32     n_{T+1} x n_T Q.30 latent weights of layer T (SGD only); each requantises to its weight
+//   INPUT_RING_S16       ring_count x n_0: the recent inputs of ring slots 0 .. ring_count - 1 (Q0.15 as given)
+//   READOUT_LATENT_S32   C x D Q.30 latent weights of the readout; each requantises to its readout weight
+//   LEARNER_COUNTERS     in_batch i32 [0, B), negative_goodness_sum i64, negative_rng_state i32[4], pair_count i64,
+//                        positive_goodness_sum i64, readout_samples_seen i64, ring_count i32 [0, R], ring_next i32,
+//                        samples_seen i64, training_layer i32 [0, L), view_rng_state i32[4] -- all required, no others
 //   READOUT_WEIGHTS_S16  C x D Q.14 (FixedPointReadout.Weights)
 //   READOUT_BIASES_S32   C Q.24 (FixedPointReadout.Biases: Q.(14 + 10) for the Q.10 features)
 //   METADATA             optional, written when the caller gives records
 //
 // Reading validates the whole image (container, then every rule above) before anything is allocated in proportion
-// to the payload; a refused image yields an ImageError, never an exception.
+// to the payload or overwritten; a refused image yields an ImageError, never an exception, and leaves the caller's
+// learner and readout untouched.
 using System;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Learners.Readout;
@@ -32,8 +43,12 @@ namespace EdgeLearn.Runtime.Images
     /// <summary>An SCFF network and readout read from an image, with settings and metadata.</summary>
     public sealed class SelfContrastiveForwardForwardModel
     {
-        internal SelfContrastiveForwardForwardModel(SelfContrastiveForwardForwardNetwork network, SelfContrastiveForwardForwardSettings settings, int imageWidth, bool allLayers, int classCount, short[] readoutWeights, int[] readoutBiases, int readoutRateShift, bool readoutSoftmax, ImageRecords metadata, ModelImage image)
+        private readonly int[] _readoutLatent;
+
+        internal SelfContrastiveForwardForwardModel(SelfContrastiveForwardForwardNetwork network, SelfContrastiveForwardForwardSettings settings, int imageWidth, bool allLayers, int classCount, short[] readoutWeights, int[] readoutBiases, int readoutRateShift, bool readoutSoftmax, int[] readoutLatent, long readoutSamplesSeen, ImageRecords metadata, ModelImage image)
         {
+            _readoutLatent = readoutLatent;
+            ReadoutSamplesSeen = readoutSamplesSeen;
             Network = network;
             Settings = settings;
             ImageWidth = imageWidth;
@@ -80,11 +95,20 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>True when the readout was trained with softmax errors (one-vs-rest otherwise).</summary>
         public bool ReadoutSoftmax { get; private set; }
 
+        /// <summary>Samples the readout had trained on when a full image was written (0 from an inference image).</summary>
+        public long ReadoutSamplesSeen { get; private set; }
+
         /// <summary>The METADATA records (empty when absent).</summary>
         public ImageRecords Metadata { get; private set; }
 
         /// <summary>The validated container.</summary>
         public ModelImage Image { get; private set; }
+
+        /// <summary>True when the image holds learner state (a full image).</summary>
+        public bool HasLearnerState
+        {
+            get { return Image.IsFull; }
+        }
 
         /// <summary>A feature extractor of the network (all layers or the last, as the readout reads them).</summary>
         public SelfContrastiveFeatureExtractor CreateFeatureExtractor(KernelSet kernels)
@@ -92,13 +116,23 @@ namespace EdgeLearn.Runtime.Images
             return new SelfContrastiveFeatureExtractor(Network, kernels, ReadoutAllLayers);
         }
 
-        /// <summary>A readout holding the image's weights, biases, rate and loss (latent weights from the weights).</summary>
+        /// <summary>
+        /// A readout holding the image's weights, biases, rate and loss. From a full image its latent weights and sample
+        /// count are the saved ones (its training goes on exactly); from an inference image the latent weights are the
+        /// weights shifted left by 16 and the count is 0.
+        /// </summary>
         public FixedPointReadout CreateReadout(KernelSet kernels)
         {
             FixedPointReadout readout = new FixedPointReadout(FeatureCount, ClassCount, SelfContrastiveForwardForwardSettings.InputFractionBits, 1.0 / 32, kernels);
             readout.LearningRateShift = ReadoutRateShift;
             readout.Softmax = ReadoutSoftmax;
             readout.LoadParameters(ReadoutWeights, 0, ReadoutBiases, 0);
+            if (_readoutLatent != null)
+            {
+                Array.Copy(_readoutLatent, readout.StateLatent, _readoutLatent.Length);
+                readout.RestoreSamplesSeen(ReadoutSamplesSeen);
+            }
+
             return readout;
         }
 
@@ -172,11 +206,50 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Hyperparameter key: largest view shift.</summary>
         public const string KeyViewShift = "view_shift";
 
+        /// <summary>Counter key: samples in the open mini-batch.</summary>
+        public const string KeyInBatch = "in_batch";
+
+        /// <summary>Counter key: sum of the negative-pair goodness G- (Q.12) since the statistics were reset.</summary>
+        public const string KeyNegativeGoodnessSum = "negative_goodness_sum";
+
+        /// <summary>Counter key: the four state words of the negative-partner generator.</summary>
+        public const string KeyNegativeRngState = "negative_rng_state";
+
+        /// <summary>Counter key: samples with a negative pair since the statistics were reset.</summary>
+        public const string KeyPairCount = "pair_count";
+
+        /// <summary>Counter key: sum of the positive-pair goodness G+ (Q.12) since the statistics were reset.</summary>
+        public const string KeyPositiveGoodnessSum = "positive_goodness_sum";
+
+        /// <summary>Counter key: samples the readout has trained on.</summary>
+        public const string KeyReadoutSamplesSeen = "readout_samples_seen";
+
+        /// <summary>Counter key: inputs in the ring.</summary>
+        public const string KeyRingCount = "ring_count";
+
+        /// <summary>Counter key: the ring slot the next input goes to.</summary>
+        public const string KeyRingNext = "ring_next";
+
+        /// <summary>Counter key: samples the SCFF learner has trained on (all layers).</summary>
+        public const string KeySamplesSeen = "samples_seen";
+
+        /// <summary>Counter key: the layer being trained.</summary>
+        public const string KeyTrainingLayer = "training_layer";
+
+        /// <summary>Counter key: the four state words of the view-shift generator.</summary>
+        public const string KeyViewRngState = "view_rng_state";
+
         private static readonly string[] HyperparameterKeys =
         {
             KeyAccumulatorBits, KeyBatchSize, KeyClasses, KeyImageWidth, KeyLambda, KeyLearningRate, KeyMomentum, KeyOptimizer,
             KeyReadoutLayers, KeyReadoutRateShift, KeyReadoutSoftmax, KeyRingSize, KeySeed, KeyStandardizeHalves,
             KeyThreshold1, KeyThreshold2, KeyViewShift,
+        };
+
+        private static readonly string[] CounterKeys =
+        {
+            KeyInBatch, KeyNegativeGoodnessSum, KeyNegativeRngState, KeyPairCount, KeyPositiveGoodnessSum, KeyReadoutSamplesSeen,
+            KeyRingCount, KeyRingNext, KeySamplesSeen, KeyTrainingLayer, KeyViewRngState,
         };
 
         /// <summary>
@@ -188,9 +261,31 @@ namespace EdgeLearn.Runtime.Images
         {
             CheckWritable(network, settings, imageWidth, readout, allLayers);
             ModelImageBuilder plan = new ModelImageBuilder(ImageFormat.InferenceImage, ImageLearnerKinds.Scff);
-            Emit(plan, network, settings, imageWidth, readout, allLayers, metadata);
+            Emit(plan, network, settings, imageWidth, readout, allLayers, null, metadata);
             ModelImageBuilder writer = plan.CreateWriter();
-            Emit(writer, network, settings, imageWidth, readout, allLayers, metadata);
+            Emit(writer, network, settings, imageWidth, readout, allLayers, null, metadata);
+            return writer.Finish();
+        }
+
+        /// <summary>
+        /// A full image of <paramref name="learner"/> (its network, settings, image width and learner state) and of
+        /// <paramref name="readout"/> (parameters, latent weights, sample count, rate), which reads the features of every
+        /// layer (<paramref name="allLayers"/>) or of the last: enough to resume both with the same integers, mid-batch
+        /// included. <paramref name="metadata"/> may be null.
+        /// </summary>
+        public static byte[] WriteFull(SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout, bool allLayers, ImageRecords metadata)
+        {
+            if (learner == null)
+            {
+                throw new ArgumentNullException(nameof(learner));
+            }
+
+            CheckWritable(learner.Network, learner.Settings, learner.ImageWidth, readout, allLayers);
+            CheckLearner(learner, readout);
+            ModelImageBuilder plan = new ModelImageBuilder(ImageFormat.FullImage, ImageLearnerKinds.Scff);
+            Emit(plan, learner.Network, learner.Settings, learner.ImageWidth, readout, allLayers, learner, metadata);
+            ModelImageBuilder writer = plan.CreateWriter();
+            Emit(writer, learner.Network, learner.Settings, learner.ImageWidth, readout, allLayers, learner, metadata);
             return writer.Finish();
         }
 
@@ -205,7 +300,10 @@ namespace EdgeLearn.Runtime.Images
             return WriteInference(model.Network, model.Settings, model.ImageWidth, model.CreateReadout(kernels), model.ReadoutAllLayers, model.Metadata);
         }
 
-        /// <summary>Reads an SCFF image into a new network and readout parameters (see the file header for the rules).</summary>
+        /// <summary>
+        /// Reads an SCFF image (inference or full; a full image's state is validated too) into a new network and readout
+        /// parameters (see the file header for the rules).
+        /// </summary>
         public static bool TryRead(byte[] buffer, int offset, int count, ImageLimits limits, out SelfContrastiveForwardForwardModel model, out ImageError error)
         {
             model = null;
@@ -233,30 +331,14 @@ namespace EdgeLearn.Runtime.Images
             int classes;
             int rateShift;
             bool softmax;
-            if (!TryValidate(image, out settings, out imageWidth, out allLayers, out classes, out rateShift, out softmax, out error))
+            if (!Validate(image, out settings, out imageWidth, out allLayers, out classes, out rateShift, out softmax, out error))
             {
                 return false;
             }
 
             byte[] buf = image.Buffer;
             SelfContrastiveForwardForwardNetwork network = new SelfContrastiveForwardForwardNetwork(image.Description);
-            for (int l = 0; l < network.LayerCount; l++)
-            {
-                short[] w = network.Weights[l];
-                int p = image.PayloadStart(image.FindSection(ImageSectionTypes.WeightsS16, l));
-                for (int i = 0; i < w.Length; i++)
-                {
-                    w[i] = ImageBytes.ReadInt16(buf, p + 2 * i);
-                }
-
-                int[] b = network.Biases[l];
-                p = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasesS32, l));
-                for (int i = 0; i < b.Length; i++)
-                {
-                    b[i] = ImageBytes.ReadInt32(buf, p + 4 * i);
-                }
-            }
-
+            CopyNetwork(image, network);
             int features = FeatureCount(image.Description, allLayers);
             short[] rw = new short[classes * features];
             int rp = image.PayloadStart(image.FindSection(ImageSectionTypes.ReadoutWeightsS16, 0));
@@ -272,7 +354,107 @@ namespace EdgeLearn.Runtime.Images
                 rb[i] = ImageBytes.ReadInt32(buf, rp + 4 * i);
             }
 
-            model = new SelfContrastiveForwardForwardModel(network, settings, imageWidth, allLayers, classes, rw, rb, rateShift, softmax, image.Metadata, image);
+            int[] latent = null;
+            long readoutSamples = 0;
+            if (image.IsFull)
+            {
+                latent = new int[rw.Length];
+                rp = image.PayloadStart(image.FindSection(ImageSectionTypes.ReadoutLatentS32, 0));
+                for (int i = 0; i < latent.Length; i++)
+                {
+                    latent[i] = ImageBytes.ReadInt32(buf, rp + 4 * i);
+                }
+
+                image.Counters.TryGetInt64(KeyReadoutSamplesSeen, out readoutSamples);
+            }
+
+            model = new SelfContrastiveForwardForwardModel(network, settings, imageWidth, allLayers, classes, rw, rb, rateShift, softmax, latent, readoutSamples, image.Metadata, image);
+            return true;
+        }
+
+        /// <summary>
+        /// Builds the SCFF learner and its readout from a full image, both exactly as saved: training either on gives
+        /// the same integers as if it had never stopped. <paramref name="model"/> holds the network (the learner's),
+        /// settings, readout layout and metadata.
+        /// </summary>
+        public static bool TryCreateLearner(ModelImage image, KernelSet kernels, out SelfContrastiveForwardForwardModel model, out SelfContrastiveForwardForwardLearner learner, out FixedPointReadout readout, out ImageError error)
+        {
+            if (kernels == null)
+            {
+                throw new ArgumentNullException(nameof(kernels));
+            }
+
+            learner = null;
+            readout = null;
+            if (!TryRead(image, out model, out error))
+            {
+                return false;
+            }
+
+            if (!image.IsFull)
+            {
+                model = null;
+                error = new ImageError(ImageErrorCode.NotFullImage, ImageFormat.ImageKindOffset, "an inference image has no learner state; a learner needs a full image");
+                return false;
+            }
+
+            SelfContrastiveForwardForwardLearner created = new SelfContrastiveForwardForwardLearner(model.Network, model.Settings, kernels, model.ImageWidth);
+            CopyLearnerState(image, created);
+            learner = created;
+            readout = model.CreateReadout(kernels);
+            return true;
+        }
+
+        /// <summary>
+        /// Restores a full image into an existing <paramref name="learner"/> and <paramref name="readout"/> (a checkpoint
+        /// resume): the image must have the learner's architecture, image width and settings, and the readout's features,
+        /// classes and loss; the readout's rate shift is restored with its state. Everything is checked before either is
+        /// touched; on failure both are unchanged.
+        /// </summary>
+        public static bool TryRestore(ModelImage image, SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout, out ImageError error)
+        {
+            if (image == null)
+            {
+                throw new ArgumentNullException(nameof(image));
+            }
+
+            if (learner == null)
+            {
+                throw new ArgumentNullException(nameof(learner));
+            }
+
+            if (readout == null)
+            {
+                throw new ArgumentNullException(nameof(readout));
+            }
+
+            SelfContrastiveForwardForwardSettings settings;
+            int imageWidth;
+            bool allLayers;
+            int classes;
+            int rateShift;
+            bool softmax;
+            if (!Validate(image, out settings, out imageWidth, out allLayers, out classes, out rateShift, out softmax, out error))
+            {
+                return false;
+            }
+
+            if (!image.IsFull)
+            {
+                error = new ImageError(ImageErrorCode.NotFullImage, ImageFormat.ImageKindOffset, "an inference image has no learner state to restore");
+                return false;
+            }
+
+            string mismatch = Compatibility(image, allLayers, classes, rateShift, learner, readout);
+            if (mismatch != null)
+            {
+                error = new ImageError(ImageErrorCode.IncompatibleModel, ImageFormat.HeaderSize, mismatch);
+                return false;
+            }
+
+            CopyNetwork(image, learner.Network);
+            CopyLearnerState(image, learner);
+            CopyReadout(image, readout, rateShift);
             return true;
         }
 
@@ -365,7 +547,54 @@ namespace EdgeLearn.Runtime.Images
             }
         }
 
-        private static void Emit(ModelImageBuilder b, SelfContrastiveForwardForwardNetwork network, SelfContrastiveForwardForwardSettings settings, int imageWidth, FixedPointReadout readout, bool allLayers, ImageRecords metadata)
+        // What a reader checks of the state, so the writer never makes an image no reader accepts: settings changed after
+        // the learner allocated its state, or weights changed behind the learner's back. The latent weights requantise
+        // to the weights after every update and after StartLayer or LoadParameters.
+        private static void CheckLearner(SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout)
+        {
+            SelfContrastiveForwardForwardSettings s = learner.Settings;
+            bool sgd = s.Optimizer == ContrastiveOptimizer.SgdMomentum;
+            if ((learner.StateAccumulatorsS16 != null) != (s.AccumulatorBits == 16) || (learner.StateLatent != null) != sgd
+                || learner.Pairs.Capacity != s.RingSize || learner.StateSamplesInBatch >= s.BatchSize)
+            {
+                throw new ArgumentException("the learner's settings were changed after it was created (optimizer, accumulator width, ring size or a batch size below the " + learner.StateSamplesInBatch + " samples of the open batch); its state no longer matches them", nameof(learner));
+            }
+
+            int[] latent = learner.StateLatent;
+            if (latent != null)
+            {
+                int t = learner.TrainingLayer;
+                short[] w = learner.Network.Weights[t];
+                for (int i = 0; i < w.Length; i++)
+                {
+                    if (LayerWeight(latent[i]) != w[i])
+                    {
+                        throw new ArgumentException("latent weight " + i + " of training layer " + t + " (" + latent[i] + ") does not requantise to its weight " + w[i] + "; the weights were changed outside the learner", nameof(learner));
+                    }
+                }
+            }
+
+            int[] readoutLatent = readout.StateLatent;
+            for (int i = 0; i < readoutLatent.Length; i++)
+            {
+                if (ReadoutWeight(readoutLatent[i]) != readout.Weights[i])
+                {
+                    throw new ArgumentException("readout latent weight " + i + " (" + readoutLatent[i] + ") does not requantise to its weight " + readout.Weights[i] + "; the weights were changed outside the readout", nameof(readout));
+                }
+            }
+        }
+
+        private static short LayerWeight(int latent)
+        {
+            return FixedPoint.SaturateToS16(FixedPoint.RoundingShiftRight(latent, SelfContrastiveForwardForwardSettings.LatentExtraBits));
+        }
+
+        private static short ReadoutWeight(int latent)
+        {
+            return FixedPoint.SaturateToS16(FixedPoint.RoundingShiftRight(latent, FixedPointReadout.LatentExtraBits));
+        }
+
+        private static void Emit(ModelImageBuilder b, SelfContrastiveForwardForwardNetwork network, SelfContrastiveForwardForwardSettings settings, int imageWidth, FixedPointReadout readout, bool allLayers, SelfContrastiveForwardForwardLearner learner, ImageRecords metadata)
         {
             NetworkDescription d = network.Description;
             int layers = d.WeightLayerCount;
@@ -409,6 +638,49 @@ namespace EdgeLearn.Runtime.Images
                 b.EndSection();
             }
 
+            if (learner != null)
+            {
+                int t = learner.TrainingLayer;
+                int count = d.WeightCount(t);
+                int rows = d.Size(t + 1);
+                if (learner.StateAccumulatorsS16 != null)
+                {
+                    b.BeginSection(ImageSectionTypes.MomentumS16, 0);
+                    b.WriteInt16s(learner.StateAccumulatorsS16, 0, count);
+                }
+                else
+                {
+                    b.BeginSection(ImageSectionTypes.MomentumS32, 0);
+                    b.WriteInt32s(learner.StateAccumulatorsS32, 0, count);
+                }
+
+                b.EndSection();
+
+                b.BeginSection(ImageSectionTypes.BiasMomentumS32, 0);
+                b.WriteInt32s(learner.StateBiasAccumulators, 0, rows);
+                b.EndSection();
+
+                if (learner.StateLatent != null)
+                {
+                    b.BeginSection(ImageSectionTypes.LayerLatentS32, 0);
+                    b.WriteInt32s(learner.StateLatent, 0, count);
+                    b.EndSection();
+                }
+
+                // Only the slots in use: the others are never read before they are written.
+                b.BeginSection(ImageSectionTypes.InputRingS16, 0);
+                b.WriteInt16s(learner.Pairs.StateRing, 0, learner.Pairs.Count * d.InputSize);
+                b.EndSection();
+
+                b.BeginSection(ImageSectionTypes.ReadoutLatentS32, 0);
+                b.WriteInt32s(readout.StateLatent, 0, readout.StateLatent.Length);
+                b.EndSection();
+
+                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
+                CounterRecords(learner, readout).WriteTo(b);
+                b.EndSection();
+            }
+
             b.BeginSection(ImageSectionTypes.ReadoutWeightsS16, 0);
             b.WriteInt16s(readout.Weights, 0, readout.Weights.Length);
             b.EndSection();
@@ -425,9 +697,51 @@ namespace EdgeLearn.Runtime.Images
             }
         }
 
+        private static ImageRecords CounterRecords(SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout)
+        {
+            SelfContrastivePairSource pairs = learner.Pairs;
+            ImageRecords r = new ImageRecords();
+            r.SetInt32(KeyInBatch, learner.StateSamplesInBatch);
+            r.SetInt64(KeyNegativeGoodnessSum, learner.NegativeGoodnessSum);
+            r.SetInt32Array(KeyNegativeRngState, RandomWords(pairs.StateNegativeRandom));
+            r.SetInt64(KeyPairCount, learner.PairCount);
+            r.SetInt64(KeyPositiveGoodnessSum, learner.PositiveGoodnessSum);
+            r.SetInt64(KeyReadoutSamplesSeen, readout.SamplesSeen);
+            r.SetInt32(KeyRingCount, pairs.Count);
+            r.SetInt32(KeyRingNext, pairs.StateNext);
+            r.SetInt64(KeySamplesSeen, learner.SamplesSeen);
+            r.SetInt32(KeyTrainingLayer, learner.TrainingLayer);
+            r.SetInt32Array(KeyViewRngState, RandomWords(pairs.StateViewRandom));
+            return r;
+        }
+
+        private static int[] RandomWords(Xoshiro128 generator)
+        {
+            uint[] state = new uint[4];
+            generator.GetState(state, 0);
+            int[] words = new int[4];
+            for (int i = 0; i < 4; i++)
+            {
+                words[i] = (int)state[i];
+            }
+
+            return words;
+        }
+
+        private static void SetRandomWords(Xoshiro128 generator, int[] words)
+        {
+            uint[] state = new uint[4];
+            for (int i = 0; i < 4; i++)
+            {
+                state[i] = (uint)words[i];
+            }
+
+            generator.SetState(state, 0);
+        }
+
         // ---------------------------------------------------------------- reading
 
-        private static bool TryValidate(ModelImage image, out SelfContrastiveForwardForwardSettings settings, out int imageWidth, out bool allLayers, out int classes, out int rateShift, out bool softmax, out ImageError error)
+        private static bool Validate(ModelImage image, out SelfContrastiveForwardForwardSettings settings, out int imageWidth, out bool allLayers, out int classes, out int rateShift, out bool softmax, out ImageError error)
         {
             settings = null;
             imageWidth = 0;
@@ -438,12 +752,6 @@ namespace EdgeLearn.Runtime.Images
             if (image.LearnerKind != ImageLearnerKinds.Scff)
             {
                 error = new ImageError(ImageErrorCode.WrongLearnerKind, ImageFormat.LearnerKindOffset, "image is for learner '" + ImageLearnerKinds.Name(image.LearnerKind) + "', not 'scff'");
-                return false;
-            }
-
-            if (image.IsFull)
-            {
-                error = new ImageError(ImageErrorCode.UnknownImageKind, ImageFormat.ImageKindOffset, "scff images are inference images (kind 1); full scff images (learner state) are not defined in this version");
                 return false;
             }
 
@@ -623,6 +931,11 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
+            if (image.IsFull && !ValidateState(image, s, classes, (int)features, out error))
+            {
+                return false;
+            }
+
             settings = s;
             imageWidth = width;
             allLayers = all;
@@ -630,6 +943,351 @@ namespace EdgeLearn.Runtime.Images
             softmax = softmaxCode == 1;
             error = null;
             return true;
+        }
+
+        // Full image: the state sections of this learner's configuration, the counters, the shapes of layer T and of the
+        // ring, and the latent weights against the weights. Nothing is allocated in proportion to the payload.
+        private static bool ValidateState(ModelImage image, SelfContrastiveForwardForwardSettings s, int classes, int features, out ImageError error)
+        {
+            NetworkDescription d = image.Description;
+            bool sgd = s.Optimizer == ContrastiveOptimizer.SgdMomentum;
+            int momentumType = s.AccumulatorBits == 16 ? ImageSectionTypes.MomentumS16 : ImageSectionTypes.MomentumS32;
+            for (int i = 0; i < image.SectionCount; i++)
+            {
+                int t = image.SectionType(i);
+                bool expected = t == ImageSectionTypes.LearnerCounters || t == momentumType || t == ImageSectionTypes.BiasMomentumS32
+                    || (sgd && t == ImageSectionTypes.LayerLatentS32) || t == ImageSectionTypes.InputRingS16 || t == ImageSectionTypes.ReadoutLatentS32;
+                if (ImageSectionTypes.IsLearnerState(t) && !expected)
+                {
+                    error = new ImageError(ImageErrorCode.UnexpectedSection, EntryOffset(i), "section " + ImageSectionTypes.Name(t) + " is not state of an scff learner with " + (sgd ? "sgd" : "signum") + " and " + s.AccumulatorBits + "-bit momentum (its state is " + ImageSectionTypes.Name(momentumType) + ", BIAS_MOMENTUM_S32, " + (sgd ? "LAYER_LATENT_S32, " : "") + "INPUT_RING_S16, READOUT_LATENT_S32 and LEARNER_COUNTERS)");
+                    return false;
+                }
+            }
+
+            int[] required = { momentumType, ImageSectionTypes.BiasMomentumS32, sgd ? ImageSectionTypes.LayerLatentS32 : -1, ImageSectionTypes.InputRingS16, ImageSectionTypes.ReadoutLatentS32 };
+            for (int k = 0; k < required.Length; k++)
+            {
+                if (required[k] >= 0 && image.FindSection(required[k], 0) < 0)
+                {
+                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full scff image has no " + ImageSectionTypes.Name(required[k]) + " section");
+                    return false;
+                }
+            }
+
+            ImageRecords c = image.Counters;
+            int cOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.LearnerCounters, 0));
+            if (!ImageRecordChecks.CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", "scff", cOffset, out error))
+            {
+                return false;
+            }
+
+            int inBatch;
+            long negativeSum;
+            int[] negativeRng;
+            long pairCount;
+            long positiveSum;
+            long readoutSamples;
+            int ringCount;
+            int ringNext;
+            long samples;
+            int layer;
+            int[] viewRng;
+            if (!ImageRecordChecks.Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !ImageRecordChecks.Int64(c, KeyNegativeGoodnessSum, cOffset, out negativeSum, out error)
+                || !ImageRecordChecks.Int32Array(c, KeyNegativeRngState, cOffset, out negativeRng, out error) || !ImageRecordChecks.Int64(c, KeyPairCount, cOffset, out pairCount, out error)
+                || !ImageRecordChecks.Int64(c, KeyPositiveGoodnessSum, cOffset, out positiveSum, out error) || !ImageRecordChecks.Int64(c, KeyReadoutSamplesSeen, cOffset, out readoutSamples, out error)
+                || !ImageRecordChecks.Int32(c, KeyRingCount, cOffset, out ringCount, out error) || !ImageRecordChecks.Int32(c, KeyRingNext, cOffset, out ringNext, out error)
+                || !ImageRecordChecks.Int64(c, KeySamplesSeen, cOffset, out samples, out error) || !ImageRecordChecks.Int32(c, KeyTrainingLayer, cOffset, out layer, out error)
+                || !ImageRecordChecks.Int32Array(c, KeyViewRngState, cOffset, out viewRng, out error))
+            {
+                return false;
+            }
+
+            string bad = null;
+            string key = null;
+            if (layer < 0 || layer >= d.WeightLayerCount)
+            {
+                key = KeyTrainingLayer;
+                bad = "training layer " + layer + " is outside [0, " + d.WeightLayerCount + ")";
+            }
+            else if (samples < 0 || readoutSamples < 0)
+            {
+                key = samples < 0 ? KeySamplesSeen : KeyReadoutSamplesSeen;
+                bad = "sample counts must be non-negative (learner " + samples + ", readout " + readoutSamples + ")";
+            }
+            else if (inBatch < 0 || inBatch >= s.BatchSize || inBatch > samples)
+            {
+                key = KeyInBatch;
+                bad = "samples in the open batch " + inBatch + " is outside [0, " + s.BatchSize + ") or above the " + samples + " samples seen";
+            }
+            else if (pairCount < 0 || pairCount > samples)
+            {
+                key = KeyPairCount;
+                bad = "pair count " + pairCount + " is outside [0, " + samples + "] (the samples seen)";
+            }
+            else if (!GoodnessSumFits(positiveSum, pairCount) || !GoodnessSumFits(negativeSum, pairCount))
+            {
+                key = GoodnessSumFits(positiveSum, pairCount) ? KeyNegativeGoodnessSum : KeyPositiveGoodnessSum;
+                bad = "goodness sum " + (key == KeyPositiveGoodnessSum ? positiveSum : negativeSum) + " is outside [0, " + pairCount + " x 2147483647] (" + pairCount + " pairs of goodness in [0, 2^31))";
+            }
+            else if (ringCount < 0 || ringCount > s.RingSize)
+            {
+                key = KeyRingCount;
+                bad = "ring count " + ringCount + " is outside [0, " + s.RingSize + "]";
+            }
+            else if (ringCount < s.RingSize ? ringNext != ringCount : (ringNext < 0 || ringNext >= s.RingSize))
+            {
+                key = KeyRingNext;
+                bad = "next ring slot " + ringNext + (ringCount < s.RingSize ? " must be the ring count " + ringCount + " while the ring is not full" : " is outside [0, " + s.RingSize + ")");
+            }
+            else if (!IsRandomState(viewRng) || !IsRandomState(negativeRng))
+            {
+                key = IsRandomState(viewRng) ? KeyNegativeRngState : KeyViewRngState;
+                bad = "random state " + key + " must be 4 words, not all zero";
+            }
+
+            if (bad != null)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, key, cOffset), bad);
+                return false;
+            }
+
+            long rows = d.Size(layer + 1);
+            long cols = d.Size(layer);
+            if (!CheckLength(image, momentumType, (momentumType == ImageSectionTypes.MomentumS16 ? 2 : 4) * rows * cols, "n_" + (layer + 1) + " x n_" + layer + " of training layer " + layer, out error)
+                || !CheckLength(image, ImageSectionTypes.BiasMomentumS32, 4 * rows, "n_" + (layer + 1) + " of training layer " + layer, out error)
+                || (sgd && !CheckLength(image, ImageSectionTypes.LayerLatentS32, 4 * rows * cols, "n_" + (layer + 1) + " x n_" + layer + " of training layer " + layer, out error))
+                || !CheckLength(image, ImageSectionTypes.InputRingS16, 2L * ringCount * d.InputSize, ringCount + " ring inputs of " + d.InputSize + " values", out error)
+                || !CheckLength(image, ImageSectionTypes.ReadoutLatentS32, 4L * classes * features, classes + " classes x " + features + " features", out error))
+            {
+                return false;
+            }
+
+            if (sgd)
+            {
+                int latentAt = image.FindSection(ImageSectionTypes.LayerLatentS32, 0);
+                int weightsAt = image.FindSection(ImageSectionTypes.WeightsS16, layer);
+                if (!CheckRequantised(image, latentAt, weightsAt, (int)(rows * cols), SelfContrastiveForwardForwardSettings.LatentExtraBits, "latent weight", out error))
+                {
+                    return false;
+                }
+            }
+
+            return CheckRequantised(image, image.FindSection(ImageSectionTypes.ReadoutLatentS32, 0), image.FindSection(ImageSectionTypes.ReadoutWeightsS16, 0), classes * features, FixedPointReadout.LatentExtraBits, "readout latent weight", out error);
+        }
+
+        // Every goodness is in [0, 2^31); the sum of `pairs` of them is in [0, pairs (2^31 - 1)] (no overflow).
+        private static bool GoodnessSumFits(long sum, long pairs)
+        {
+            if (sum < 0)
+            {
+                return false;
+            }
+
+            long whole = sum / int.MaxValue;
+            return whole < pairs || (whole == pairs && sum % int.MaxValue == 0);
+        }
+
+        private static bool IsRandomState(int[] words)
+        {
+            return words.Length == 4 && (words[0] | words[1] | words[2] | words[3]) != 0;
+        }
+
+        private static bool CheckLength(ModelImage image, int type, long expected, string shape, out ImageError error)
+        {
+            int i = image.FindSection(type, 0);
+            if (image.SectionLength(i) != expected)
+            {
+                error = new ImageError(ImageErrorCode.ShapeMismatch, EntryOffset(i) + 8, "section " + ImageSectionTypes.Name(type) + "[0] holds " + image.SectionLength(i) + " bytes; " + shape + " need " + expected);
+                return false;
+            }
+
+            error = null;
+            return true;
+        }
+
+        // Each s32 latent value of section `latentAt` must requantise (RoundingShiftRight by `extraBits`, saturated) to
+        // the s16 weight at the same position of section `weightsAt`.
+        private static bool CheckRequantised(ModelImage image, int latentAt, int weightsAt, int count, int extraBits, string what, out ImageError error)
+        {
+            byte[] buf = image.Buffer;
+            int lp = image.PayloadStart(latentAt);
+            int wp = image.PayloadStart(weightsAt);
+            for (int i = 0; i < count; i++)
+            {
+                int latent = ImageBytes.ReadInt32(buf, lp + 4 * i);
+                short w = ImageBytes.ReadInt16(buf, wp + 2 * i);
+                short q = FixedPoint.SaturateToS16(FixedPoint.RoundingShiftRight(latent, extraBits));
+                if (q != w)
+                {
+                    error = new ImageError(ImageErrorCode.BadValue, image.SectionOffset(latentAt) + 4 * i, what + " " + i + " is " + latent + ", which requantises to " + q + "; its weight (" + ImageSectionTypes.Name(image.SectionType(weightsAt)) + "[" + image.SectionIndex(weightsAt) + "]) is " + w);
+                    return false;
+                }
+            }
+
+            error = null;
+            return true;
+        }
+
+        private static int EntryOffset(int i)
+        {
+            return ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i;
+        }
+
+        // Null when the image can be restored into the learner and readout, else what differs.
+        private static string Compatibility(ModelImage image, bool allLayers, int classes, int rateShift, SelfContrastiveForwardForwardLearner learner, FixedPointReadout readout)
+        {
+            NetworkDescription a = image.Description;
+            NetworkDescription b = learner.Network.Description;
+            bool same = a.LayerCount == b.LayerCount;
+            for (int l = 0; same && l < a.LayerCount; l++)
+            {
+                same = a.Size(l) == b.Size(l);
+            }
+
+            if (!same)
+            {
+                return "image architecture " + a.ToString() + " differs from the learner's " + b.ToString();
+            }
+
+            int features = FeatureCount(a, allLayers);
+            if (readout.FeatureCount != features || readout.ClassCount != classes || readout.FeatureFractionBits != SelfContrastiveForwardForwardSettings.InputFractionBits)
+            {
+                return "the image's readout maps " + features + " features (" + (allLayers ? "all layers" : "last layer") + ") to " + classes + " classes; the readout given maps " + readout.FeatureCount + " features in Q." + readout.FeatureFractionBits + " to " + readout.ClassCount;
+            }
+
+            // Everything but the readout's rate shift, which is state the image restores.
+            ImageRecords mine = SettingsRecords(learner.Settings, learner.ImageWidth, readout, allLayers);
+            mine.SetInt32(KeyReadoutRateShift, rateShift);
+            if (!mine.ContentEquals(image.Hyperparameters))
+            {
+                return "image hyperparameters differ from the learner's settings, image width or readout loss";
+            }
+
+            return null;
+        }
+
+        private static void CopyNetwork(ModelImage image, SelfContrastiveForwardForwardNetwork network)
+        {
+            byte[] buf = image.Buffer;
+            for (int l = 0; l < network.LayerCount; l++)
+            {
+                short[] w = network.Weights[l];
+                int p = image.PayloadStart(image.FindSection(ImageSectionTypes.WeightsS16, l));
+                for (int i = 0; i < w.Length; i++)
+                {
+                    w[i] = ImageBytes.ReadInt16(buf, p + 2 * i);
+                }
+
+                int[] b = network.Biases[l];
+                p = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasesS32, l));
+                for (int i = 0; i < b.Length; i++)
+                {
+                    b[i] = ImageBytes.ReadInt32(buf, p + 4 * i);
+                }
+            }
+        }
+
+        // The learner's state arrays are sized for the largest layer; entries beyond layer T's size are cleared (they are
+        // never read before StartLayer clears them anyway), so a restored learner holds exactly what a fresh one would.
+        private static void CopyLearnerState(ModelImage image, SelfContrastiveForwardForwardLearner learner)
+        {
+            byte[] buf = image.Buffer;
+            ImageRecords c = image.Counters;
+            int layer;
+            int inBatch;
+            long samples;
+            long pairCount;
+            long positiveSum;
+            long negativeSum;
+            int ringCount;
+            int ringNext;
+            int[] viewRng;
+            int[] negativeRng;
+            c.TryGetInt32(KeyTrainingLayer, out layer);
+            c.TryGetInt32(KeyInBatch, out inBatch);
+            c.TryGetInt64(KeySamplesSeen, out samples);
+            c.TryGetInt64(KeyPairCount, out pairCount);
+            c.TryGetInt64(KeyPositiveGoodnessSum, out positiveSum);
+            c.TryGetInt64(KeyNegativeGoodnessSum, out negativeSum);
+            c.TryGetInt32(KeyRingCount, out ringCount);
+            c.TryGetInt32(KeyRingNext, out ringNext);
+            c.TryGetInt32Array(KeyViewRngState, out viewRng);
+            c.TryGetInt32Array(KeyNegativeRngState, out negativeRng);
+
+            NetworkDescription d = learner.Network.Description;
+            int count = d.WeightCount(layer);
+            int rows = d.Size(layer + 1);
+            if (learner.StateAccumulatorsS16 != null)
+            {
+                short[] m = learner.StateAccumulatorsS16;
+                Array.Clear(m, 0, m.Length);
+                int p = image.PayloadStart(image.FindSection(ImageSectionTypes.MomentumS16, 0));
+                for (int i = 0; i < count; i++)
+                {
+                    m[i] = ImageBytes.ReadInt16(buf, p + 2 * i);
+                }
+            }
+            else
+            {
+                ReadInt32s(image, ImageSectionTypes.MomentumS32, learner.StateAccumulatorsS32, count);
+            }
+
+            ReadInt32s(image, ImageSectionTypes.BiasMomentumS32, learner.StateBiasAccumulators, rows);
+            if (learner.StateLatent != null)
+            {
+                ReadInt32s(image, ImageSectionTypes.LayerLatentS32, learner.StateLatent, count);
+            }
+
+            SelfContrastivePairSource pairs = learner.Pairs;
+            short[] ring = pairs.StateRing;
+            Array.Clear(ring, 0, ring.Length);
+            int values = ringCount * d.InputSize;
+            int rp = image.PayloadStart(image.FindSection(ImageSectionTypes.InputRingS16, 0));
+            for (int i = 0; i < values; i++)
+            {
+                ring[i] = ImageBytes.ReadInt16(buf, rp + 2 * i);
+            }
+
+            pairs.RestoreRing(ringCount, ringNext);
+            SetRandomWords(pairs.StateViewRandom, viewRng);
+            SetRandomWords(pairs.StateNegativeRandom, negativeRng);
+            learner.RestoreCounters(layer, inBatch, samples, pairCount, positiveSum, negativeSum);
+        }
+
+        // Clears `target`, then reads `count` s32 values of section (type, 0) into its start.
+        private static void ReadInt32s(ModelImage image, int type, int[] target, int count)
+        {
+            Array.Clear(target, 0, target.Length);
+            int p = image.PayloadStart(image.FindSection(type, 0));
+            for (int i = 0; i < count; i++)
+            {
+                target[i] = ImageBytes.ReadInt32(image.Buffer, p + 4 * i);
+            }
+        }
+
+        private static void CopyReadout(ModelImage image, FixedPointReadout readout, int rateShift)
+        {
+            byte[] buf = image.Buffer;
+            short[] w = readout.Weights;
+            int p = image.PayloadStart(image.FindSection(ImageSectionTypes.ReadoutWeightsS16, 0));
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = ImageBytes.ReadInt16(buf, p + 2 * i);
+            }
+
+            int[] b = readout.Biases;
+            p = image.PayloadStart(image.FindSection(ImageSectionTypes.ReadoutBiasesS32, 0));
+            for (int i = 0; i < b.Length; i++)
+            {
+                b[i] = ImageBytes.ReadInt32(buf, p + 4 * i);
+            }
+
+            int[] latent = readout.StateLatent;
+            ReadInt32s(image, ImageSectionTypes.ReadoutLatentS32, latent, latent.Length);
+            long samples;
+            image.Counters.TryGetInt64(KeyReadoutSamplesSeen, out samples);
+            readout.RestoreSamplesSeen(samples);
+            readout.LearningRateShift = rateShift;
         }
     }
 }

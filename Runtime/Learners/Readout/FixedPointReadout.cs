@@ -27,7 +27,8 @@ namespace EdgeLearn.Runtime.Learners.Readout
         /// <summary>Fractional bits of the readout weights (Q.14).</summary>
         public const int WeightFractionBits = 14;
 
-        private const int LatentExtraBits = 16;
+        /// <summary>Extra fractional bits of the latent weights over the weights (latent Q.30, weights Q.14).</summary>
+        public const int LatentExtraBits = 16;
 
         private readonly KernelSet _kernels;
         private readonly int[] _latent;
@@ -265,6 +266,19 @@ namespace EdgeLearn.Runtime.Learners.Readout
             {
                 _latent[i] = Weights[i] << LatentExtraBits;
             }
+        }
+
+        // Learner state for model images (Runtime/Images/SelfContrastiveForwardForwardImage.cs reads and overwrites these
+        // in place): the Q.30 latent weights (Weights = SaturateToS16(RoundingShiftRight(latent, 16)) after every step)
+        // and the sample count.
+        internal int[] StateLatent
+        {
+            get { return _latent; }
+        }
+
+        internal void RestoreSamplesSeen(long samplesSeen)
+        {
+            SamplesSeen = samplesSeen;
         }
 
         /// <summary>Real value of weight (c, j).</summary>

@@ -21,6 +21,12 @@
 //   _biasAcc         rows          bias momentum MB (s32)
 //   _hPos, _hNeg     short[rows]   narrowed H+ and H- of the current sample
 //   ring             R * n_0       recent inputs (SelfContrastivePairSource)
+// State that decides future training (what a full model image saves, Runtime/Images/SelfContrastiveForwardForwardImage.cs):
+// the network, the training layer T, the first n_{T+1} n_T accumulators, the first n_{T+1} bias accumulators, the
+// first n_{T+1} n_T latent weights (SGD), the samples in the open batch, the pair source (ring, next slot, generators),
+// and the counters (samples seen, goodness sums and pair count since ResetStatistics). Entries beyond the training
+// layer's size are never read before StartLayer clears them; _hPos, _hNeg and the passes are scratch, and the Last*
+// properties describe the last sample only.
 using System;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Models;
@@ -153,6 +159,12 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                 EndBatch();
                 StartLayer(value);
             }
+        }
+
+        /// <summary>Width of image inputs (views shift along both axes), 0 for frames.</summary>
+        public int ImageWidth
+        {
+            get { return _pairs.ImageWidth; }
         }
 
         /// <summary>Samples trained so far (all layers).</summary>
@@ -391,6 +403,48 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
                     _kernels.ContrastiveOuterAccumulateS32(_acc32, j * cols, _hPos, _hNeg, j, 1, sPos, sNeg, 0, cols, shift);
                 }
             }
+        }
+
+        // Learner state for model images (Runtime/Images/SelfContrastiveForwardForwardImage.cs reads and overwrites these
+        // in place). Null arrays are the width or optimizer not in use.
+        internal short[] StateAccumulatorsS16
+        {
+            get { return _acc16; }
+        }
+
+        internal int[] StateAccumulatorsS32
+        {
+            get { return _acc32; }
+        }
+
+        internal int[] StateLatent
+        {
+            get { return _latent; }
+        }
+
+        internal int[] StateBiasAccumulators
+        {
+            get { return _biasAcc; }
+        }
+
+        internal int StateSamplesInBatch
+        {
+            get { return _inBatch; }
+        }
+
+        // Sets the training layer and counters after the state arrays were written (no StartLayer: that would clear
+        // them). The last-sample diagnostics start again from 0, as in a new learner.
+        internal void RestoreCounters(int layer, int samplesInBatch, long samplesSeen, long pairCount, long positiveSum, long negativeSum)
+        {
+            _layer = layer;
+            _inBatch = samplesInBatch;
+            SamplesSeen = samplesSeen;
+            PairCount = pairCount;
+            PositiveGoodnessSum = positiveSum;
+            NegativeGoodnessSum = negativeSum;
+            LastPositiveGoodness = 0;
+            LastNegativeGoodness = 0;
+            LastBlockExponent = 0;
         }
 
         private void StartLayer(int layer)

@@ -11,6 +11,9 @@
 // for a mini-batch and for a stream with batch size 1. Nothing is allocated after construction.
 //
 // Buffers: _ring short[R * n_0] (learner state), View1 / View2 / NegativeView short[n_0] (scratch).
+// Learner state (what a full model image saves, Runtime/Images/SelfContrastiveForwardForwardImage.cs): the ring's
+// first Count slots, the next slot to write, and the two generators. The ring fills slots 0, 1, ... in order, so
+// while it is not full the next slot is Count; slots at and above Count are never read before they are written.
 using System;
 using EdgeLearn.Kernels;
 
@@ -26,6 +29,7 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
         public const uint NegativeStream = 5;
 
         private readonly int _n;
+        private readonly int _imageWidth;
         private readonly int _width;
         private readonly int _height;
         private readonly int _shift;
@@ -63,6 +67,7 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
             }
 
             _n = inputSize;
+            _imageWidth = imageWidth;
             _width = imageWidth == 0 ? inputSize : imageWidth;
             _height = imageWidth == 0 ? 1 : inputSize / imageWidth;
             _shift = viewShift;
@@ -94,6 +99,18 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
         public int Count
         {
             get { return _count; }
+        }
+
+        /// <summary>Capacity R of the ring.</summary>
+        public int Capacity
+        {
+            get { return _capacity; }
+        }
+
+        /// <summary>Width of image inputs (views shift along both axes), 0 for frames.</summary>
+        public int ImageWidth
+        {
+            get { return _imageWidth; }
         }
 
         /// <summary>Bytes of the ring (learner state) and of the three views (scratch).</summary>
@@ -134,6 +151,37 @@ namespace EdgeLearn.Runtime.Learners.SelfContrastiveForwardForward
         {
             _count = 0;
             _next = 0;
+        }
+
+        // Learner state for model images (Runtime/Images/SelfContrastiveForwardForwardImage.cs reads and overwrites
+        // these in place).
+        internal short[] StateRing
+        {
+            get { return _ring; }
+        }
+
+        internal int StateNext
+        {
+            get { return _next; }
+        }
+
+        internal Xoshiro128 StateViewRandom
+        {
+            get { return _views; }
+        }
+
+        internal Xoshiro128 StateNegativeRandom
+        {
+            get { return _negatives; }
+        }
+
+        // Sets the ring position after its slots were written (count in [0, R], next = count while not full).
+        internal void RestoreRing(int count, int next)
+        {
+            _count = count;
+            _next = next;
+            HasNegative = false;
+            NegativeSlot = -1;
         }
 
         // One random shift of the n_0 values at offset into view; vacated positions are 0.

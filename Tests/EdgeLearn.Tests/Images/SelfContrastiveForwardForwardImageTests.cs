@@ -248,11 +248,13 @@ public sealed class SelfContrastiveForwardForwardImageTests
         Assert.AreEqual(ImageErrorCode.MissingSection, e.Code);
         StringAssert.Contains(e.Message, "READOUT_BIASES_S32");
 
+        // A full image needs the learner state, not just counters: the first state section missing is named.
         var counters = new ImageRecords();
         counters.SetInt64("samples_seen", 1);
         e = Refuse(Rebuild(image, ImageFormat.FullImage, _ => true, counters));
-        Assert.AreEqual(ImageErrorCode.UnknownImageKind, e.Code);
-        Assert.AreEqual(ImageFormat.ImageKindOffset, e.Offset);
+        Assert.AreEqual(ImageErrorCode.MissingSection, e.Code);
+        Assert.AreEqual(ImageFormat.HeaderSize, e.Offset);
+        StringAssert.Contains(e.Message, "MOMENTUM_S32");
     }
 
     [TestMethod]
