@@ -261,7 +261,7 @@ namespace EdgeLearn.Runtime.Images
 
         // ---------------------------------------------------------------- writing
 
-        private static void CheckWritable(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings)
+        internal static void CheckWritable(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings)
         {
             if (network == null)
             {
