@@ -1,5 +1,8 @@
 // EquilibriumPropagationImage: how a binary-weight EP network and its learner map to image sections (learner
-// kind 1, "bep"). Other learners add their own mapping file next to this one.
+// kind 1, "bep"). Other learners add their own mapping file next to this one. The sdt mapping's EP rule
+// (SelfDefinedTargetsImage, rule 2) writes and checks its network and learner with the internal helpers below
+// (EmitParameters, EmitLearnerState, EmitBiasPending, CounterRecords, ReadSettingsValues, CheckCounterValues,
+// CopyParameters, CopyLearnerState), so both kinds lay out an EP network identically.
 //
 // Sections written (in this order, which is the required (type, index) order):
 //   MODEL                   K = L + 1, G, weight format (b1 | s8), activation format, Q8.24 biases, Q0.15 scales, widths
