@@ -145,7 +145,7 @@ public static class ImageCommands
                     bytes = v.Bytes;
                     if (parseResult.GetValue(inference) && v.Image!.IsFull && v.SdtModel is { } sdt)
                     {
-                        bytes = SelfDefinedTargetsImage.WriteInference(sdt.Layer, sdt.Targets, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
+                        bytes = SelfDefinedTargetsImage.WriteInference(sdt);
                     }
                     else if (parseResult.GetValue(inference) && v.Image!.IsFull && v.ScffModel is { } scff)
                     {
@@ -312,18 +312,14 @@ public static class ImageCommands
                 }
                 else if (v.SdtModel is { } sdt)
                 {
-                    // sdt: the layer's response through the saved class map (direct association or class groups).
+                    // sdt: the output layer's response (delta layer, stack head on the feature layer, or the EP network's
+                    // free-phase output state) through the saved class map (direct association or class groups).
                     NetworkDescription d = v.Image!.Description;
                     inputSize = d.InputSize;
                     classCount = sdt.Association.ClassCount;
                     arch = d.ToString();
                     predict = input => sdt.Predict(input, 0);
-                    memory = () =>
-                    {
-                        MemoryPlan layer = sdt.Layer.Memory;
-                        MemoryPlan map = sdt.Association.Memory;
-                        return new MemoryPlan(layer.Persistent + 4L * d.OutputSize, 0, layer.Scratch + map.Scratch);
-                    };
+                    memory = () => sdt.InferenceMemory;
                 }
                 else if (v.Model is { } ep)
                 {

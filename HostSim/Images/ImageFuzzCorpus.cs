@@ -3,8 +3,10 @@
 // and binary activations, one to three weight layers, G = 1 and 2), each briefly trained on deterministic random
 // inputs so the learner state is not all zero; an scff inference image (two layers and a readout) and two scff full
 // images (SGD on layer 1 mid-batch with a wrapped ring; Signum with 16-bit momentum on layer 0 with a partly filled
-// ring); sdt inference and full images (delta rule, mini-batch and streaming homeostasis); optionally the
-// 784-256-10 b1 inference image.
+// ring); sdt inference and full images (delta rule, mini-batch and streaming homeostasis), an sdt full image of a
+// semi-supervised b1 EP network with a hidden layer (rule 2: 8-bit accumulators, random-sign nudging, mid-batch) and
+// one of a semi-supervised delta-rule stack (rule 3, mid-batch on both layers); optionally the 784-256-10 b1 inference
+// image.
 using System.Collections.Generic;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Images;
@@ -34,6 +36,8 @@ public static class ImageFuzzCorpus
             ScffFullImage(29, ContrastiveOptimizer.Signum),
             SdtImage(26, HomeostasisMode.MiniBatch, full: false),
             SdtImage(27, HomeostasisMode.Streaming, full: true),
+            SdtEpImage(30),
+            SdtStackImage(31),
         };
         if (includeLarge)
         {
@@ -199,6 +203,63 @@ public static class ImageFuzzCorpus
         return full
             ? SelfDefinedTargetsImage.WriteFull(layer, provider, association, false, Metadata())
             : SelfDefinedTargetsImage.WriteInference(layer, targets, association, false, null);
+    }
+
+    /// <summary>
+    /// An sdt full image of rule 2: a 12-10-6 b1 EP network (8-bit accumulators, random-sign nudging) trained
+    /// semi-supervised with 3 classes of 2 neurons for 10 samples (every third labelled), so the EP batch (4) and the
+    /// homeostasis batch (3) are both open; the hidden layer's homeostasis sections are zeros.
+    /// </summary>
+    public static byte[] SdtEpImage(uint seed)
+    {
+        var settings = Settings(WeightFormat.B1, ActivationFormat.MultiBit, 8);
+        settings.Nudging = NudgingMode.RandomSign;
+        settings.Seed = seed;
+        var network = new EquilibriumPropagationNetwork(new NetworkDescription(new[] { 12, 10, 6 }, 2), WeightFormat.B1, ActivationFormat.MultiBit);
+        network.Initialize(seed);
+        var learner = new EquilibriumPropagationLearner(network, settings, KernelSet.Reference);
+        var targets = new SelfDefinedTargetSettings { Winners = 1, Smoothing = 0.1, HomeostasisRate = 0.3, Mode = HomeostasisMode.MiniBatch, BatchSize = 3 };
+        var provider = new SelfDefinedTargetProvider(6, targets);
+        var trainer = new SelfDefinedTargetsTrainer(new EquilibriumPropagationTargetLearner(learner), new SemiSupervisedTargetProvider(new SupervisedTargetProvider(6, 2, 0.1), provider));
+        short[] x = RandomInputs(12, 10, seed);
+        for (int i = 0; i < 10; i++)
+        {
+            trainer.TrainSample(x, i * 12, i % 3 == 0 ? (i / 3) % 3 : -1);
+        }
+
+        var association = new DirectAssociation(6, 3);
+        association.AssignGroups();
+        return SelfDefinedTargetsImage.WriteFull(learner, provider, association, true, Metadata());
+    }
+
+    /// <summary>
+    /// An sdt full image of rule 3: a 12-8 feature layer trained without labels for 10 samples, then a 8-6 head trained
+    /// semi-supervised (3 classes of 2) on its responses for 9 samples, both mid-batch.
+    /// </summary>
+    public static byte[] SdtStackImage(uint seed)
+    {
+        var featureTargets = new SelfDefinedTargetSettings { Winners = 2, Smoothing = 0, HomeostasisRate = 0.3, Mode = HomeostasisMode.MiniBatch, BatchSize = 3 };
+        var feature = new DeltaRuleLearner(12, 8, new DeltaRuleSettings { BatchSize = 4, LearningRate = 0.05, BiasLearningRate = 0.04, Seed = seed }, KernelSet.Reference);
+        var featureProvider = new SelfDefinedTargetProvider(8, featureTargets);
+        var featureTrainer = new SelfDefinedTargetsTrainer(feature, featureProvider);
+        short[] x = RandomInputs(12, 10, seed);
+        for (int i = 0; i < 10; i++)
+        {
+            featureTrainer.TrainSample(x, i * 12, -1);
+        }
+
+        var targets = new SelfDefinedTargetSettings { Winners = 1, Smoothing = 0, HomeostasisRate = 0.2, Mode = HomeostasisMode.Streaming, BatchSize = 4, AverageRate = 0.25, LeakShift = 5 };
+        var head = new DeltaRuleLearner(8, 6, new DeltaRuleSettings { BatchSize = 4, LearningRate = 0.1, BiasLearningRate = 0.05, Seed = seed + 1 }, KernelSet.Reference);
+        var provider = new SelfDefinedTargetProvider(6, targets);
+        var trainer = new SelfDefinedTargetsTrainer(new StackedTargetLearner(feature, head), new SemiSupervisedTargetProvider(new SupervisedTargetProvider(6, 2, 0), provider));
+        for (int i = 0; i < 9; i++)
+        {
+            trainer.TrainSample(x, i * 12, i % 2 == 0 ? i % 3 : -1);
+        }
+
+        var association = new DirectAssociation(6, 3);
+        association.AssignGroups();
+        return SelfDefinedTargetsImage.WriteFull(feature, featureProvider, head, provider, association, true, null);
     }
 
     private static short[] RandomInputs(int size, int count, uint seed)

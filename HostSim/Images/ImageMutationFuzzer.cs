@@ -205,12 +205,12 @@ public static class ImageMutationFuzzer
             SelfDefinedTargetsModel sdt;
             if (parsed.IsFull)
             {
-                if (!SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out sdt, out SelfDefinedTargetProvider provider, out error))
+                if (!SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out sdt, out error))
                 {
                     return false;
                 }
 
-                again = SelfDefinedTargetsImage.WriteFull(sdt.Layer, provider, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
+                again = SelfDefinedTargetsImage.WriteFull(sdt);
             }
             else
             {
@@ -219,7 +219,7 @@ public static class ImageMutationFuzzer
                     return false;
                 }
 
-                again = SelfDefinedTargetsImage.WriteInference(sdt.Layer, sdt.Targets, sdt.Association, sdt.SemiSupervised, sdt.Metadata);
+                again = SelfDefinedTargetsImage.WriteInference(sdt);
             }
 
             return Compare(image, parsed, again, out canonical, out forwardCompatible);

@@ -29,7 +29,7 @@ public static class ImageSummary
         output.WriteLine($"  format      EdgeLearn model image {m.MajorVersion}.{m.MinorVersion}, {m.Length.ToString("N0", inv)} bytes, CRC-32 {ImageBytes.Hex8(m.Crc)}");
         output.WriteLine($"  sha256      {ModelImageFiles.Sha256Hex(v.Bytes)}");
         output.WriteLine($"  kind        {ImageFormat.ImageKindName(m.ImageKind)}{(m.IsFull ? " (learner state: training can resume)" : " (no learner state)")}");
-        output.WriteLine($"  learner     {ImageLearnerKinds.Name(m.LearnerKind)}");
+        output.WriteLine($"  learner     {ImageLearnerKinds.Name(m.LearnerKind)}{(v.SdtModel is { } rule ? $" (rule {rule.Rule}, {RuleDescription(rule.Rule)})" : "")}");
         if (v.ScffModel is { } scff)
         {
             output.WriteLine($"  arch        {m.Description} (SCFF layers) + readout {scff.FeatureCount} features ({(scff.ReadoutAllLayers ? "all layers" : "last layer")}) -> {scff.ClassCount} classes");
@@ -128,6 +128,7 @@ public static class ImageSummary
             w.WriteString("activations", ImageFormat.ActivationFormatName(m.ActivationFormat));
             if (v.SdtModel is { } sdt)
             {
+                w.WriteString("rule", SelfDefinedTargetsImage.RuleName(sdt.Rule));
                 w.WriteNumber("classes", sdt.Association.ClassCount);
                 w.WriteNumber("assigned_neurons", sdt.Association.AssignedNeurons);
                 w.WriteBoolean("semi_supervised", sdt.SemiSupervised);
@@ -179,6 +180,15 @@ public static class ImageSummary
 
         w.WriteEndObject();
     }
+
+    /// <summary>What an sdt rule code means, for the summary.</summary>
+    public static string RuleDescription(int rule) => rule switch
+    {
+        SelfDefinedTargetsImage.RuleDelta => "single-layer delta rule",
+        SelfDefinedTargetsImage.RuleEquilibriumPropagation => "EP network",
+        SelfDefinedTargetsImage.RuleDeltaStack => "delta-rule stack: feature layer and head",
+        _ => "unknown",
+    };
 
     /// <summary>A record value as text (reals in round-trip form).</summary>
     public static string FormatValue(ImageRecords r, int i)

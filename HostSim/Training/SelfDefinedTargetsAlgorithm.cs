@@ -17,9 +17,12 @@
 // H-OUT learns semi-supervised on its frozen responses (StackedTargetLearner); the labelled-only baseline trains
 // both on the labelled samples alone. --lr and --bias-lr take one value per layer; the head's default rate is
 // the normalised-LMS choice 0.5 / E||f||^2 over the labelled samples' features.
-// Model image (--out FILE, learner kind 3, Runtime/Images/SelfDefinedTargetsImage.cs): the single-layer delta rule
-// only, unsupervised or semi-supervised; an inference image (weights, biases, the neuron -> class map the final
-// evaluation used) or with --full-image the learner and homeostasis state too. --rule ep and the stack are refused.
+// Model image (--out FILE, learner kind 3, Runtime/Images/SelfDefinedTargetsImage.cs), unsupervised or
+// semi-supervised, for every learner: the single-layer delta rule (rule 1), --rule ep (rule 2: the EP network as the
+// bep mapping writes it) and the delta-rule stack (rule 3: feature layer and head). An inference image holds the
+// parameters, the settings and the neuron -> class map the final evaluation used (direct association, or the class
+// groups), so `eval --model` predicts exactly as the run evaluated; with --full-image the learner and homeostasis state
+// of every layer too (the EP learner's accumulators, counters and generators), enough to resume exactly.
 using System;
 using System.CommandLine;
 using System.Globalization;
@@ -160,13 +163,6 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         if (options.OutputPath is null && parseResult.GetValue(fullImage))
         {
             throw new CommandLineUsageException("--full-image applies to the image written with --out FILE");
-        }
-
-        if (options.OutputPath is not null && (c.Ep is not null || c.Stacked))
-        {
-            throw new CommandLineUsageException(c.Ep is not null
-                ? "--out with --rule ep: sdt model images hold the single-layer delta rule only (--rule delta)"
-                : $"--out with a delta-rule stack (--arch {c.Description}): sdt model images hold a single layer only");
         }
 
         short[] trainX = SupervisedTrainingLoop.ToQ15(data.Train.Inputs);
@@ -336,23 +332,41 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         return ExitCodes.Success;
     }
 
-    // The run's delta-rule layer as a model image: the class map is the final evaluation's (direct association
-    // labelled with the training part, or the class groups when semi-supervised), so `eval --model` reproduces it.
+    // The run's learner as a model image (delta layer, EP network, or stack): the class map is the final evaluation's
+    // (direct association labelled with the training part, or the class groups when semi-supervised), so `eval --model`
+    // reproduces it.
     private static byte[] WriteImage(TrainOptions options, bool full, Built built, LabelledDataSet data, bool semi, SelfDefinedTargetsRunResult result, IRunConsole console)
     {
-        DeltaRuleLearner layer = built.Delta!;
         SelfDefinedTargetProvider provider = built.Subject.SelfDefined!;
         DirectAssociation association = built.Subject.Association;
         if (semi)
         {
-            association = new DirectAssociation(layer.OutputSize, data.ClassCount);
+            association = new DirectAssociation(provider.OutputSize, data.ClassCount);
             association.AssignGroups();
         }
 
         var metadata = Images.ModelImageFiles.CreateMetadata(data.Name, data.Split, options.Epochs, options.Seed, data.Train.Count, data.Test.Count, result.TestAccuracy, result.TrainSeconds, ToolInfo.Version);
-        byte[] image = full
-            ? Runtime.Images.SelfDefinedTargetsImage.WriteFull(layer, provider, association, semi, metadata)
-            : Runtime.Images.SelfDefinedTargetsImage.WriteInference(layer, provider.Settings, association, semi, metadata);
+        byte[] image;
+        if (built.Ep is { } ep)
+        {
+            image = full
+                ? Runtime.Images.SelfDefinedTargetsImage.WriteFull(ep, provider, association, semi, metadata)
+                : Runtime.Images.SelfDefinedTargetsImage.WriteInference(ep.Network, ep.Settings, provider.Settings, association, semi, metadata);
+        }
+        else if (built.Feature is { } feature)
+        {
+            SelfDefinedTargetProvider featureProvider = built.FeatureProvider!;
+            image = full
+                ? Runtime.Images.SelfDefinedTargetsImage.WriteFull(feature, featureProvider, built.Delta!, provider, association, semi, metadata)
+                : Runtime.Images.SelfDefinedTargetsImage.WriteInference(feature, featureProvider.Settings, built.Delta!, provider.Settings, association, semi, metadata);
+        }
+        else
+        {
+            image = full
+                ? Runtime.Images.SelfDefinedTargetsImage.WriteFull(built.Delta!, provider, association, semi, metadata)
+                : Runtime.Images.SelfDefinedTargetsImage.WriteInference(built.Delta!, provider.Settings, association, semi, metadata);
+        }
+
         Images.ModelImageFiles.WriteBytes(options.OutputPath!, image);
         console.Info($"{(full ? "full" : "inference")} image written to {options.OutputPath} ({image.Length} bytes)");
         return image;
@@ -675,7 +689,8 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         public double? HeadBiasLearningRate { get; set; }
     }
 
-    private sealed record Built(FixedPointSelfDefinedTargetsSubject Subject, EquilibriumPropagationLearner? Ep, EquilibriumPropagationInitialState? Initial, DeltaRuleLearner? Delta);
+    // Delta is the delta-rule output layer (the stack's head); Feature and FeatureProvider the stack's feature layer.
+    private sealed record Built(FixedPointSelfDefinedTargetsSubject Subject, EquilibriumPropagationLearner? Ep, EquilibriumPropagationInitialState? Initial, DeltaRuleLearner? Delta, DeltaRuleLearner? Feature = null, SelfDefinedTargetProvider? FeatureProvider = null);
 
     // The plan of a stack's feature layer: unsupervised epochs over all training samples (only the labelled ones for
     // the labelled-only baseline), neurons labelled for the report with the labelled subset only.
@@ -745,7 +760,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         console.Result($"{(labelledOnly ? "baseline " : "")}feature layer {d.InputSize}-{d.Size(1)}: direct association with the {labelled.Length} labels {features.TestAccuracy:P2}");
         DeltaRuleSettings headSettings = HeadSettings(c, i => Array.ConvertAll(lower.Respond(trainX, i * data.Dimension), v => v / 32768.0), labelled);
         FixedPointSelfDefinedTargetsSubject subject = Head(headSettings, out DeltaRuleLearner trainedHead);
-        return new Built(subject, null, null, trainedHead);
+        return new Built(subject, null, null, trainedHead, lower, lowerTargets);
     }
 
     // The float64 oracle of a stack: its own feature layer trained with the same plan, then the same head settings.

@@ -1,5 +1,8 @@
 // EquilibriumPropagationImage: how a binary-weight EP network and its learner map to image sections (learner
-// kind 1, "bep"). Other learners add their own mapping file next to this one.
+// kind 1, "bep"). Other learners add their own mapping file next to this one. The sdt mapping's EP rule
+// (SelfDefinedTargetsImage, rule 2) writes and checks its network and learner with the internal helpers below
+// (EmitParameters, EmitLearnerState, EmitBiasPending, CounterRecords, ReadSettingsValues, CheckCounterValues,
+// CopyParameters, CopyLearnerState), so both kinds lay out an EP network identically.
 //
 // Sections written (in this order, which is the required (type, index) order):
 //   MODEL                   K = L + 1, G, weight format (b1 | s8), activation format, Q8.24 biases, Q0.15 scales, widths
@@ -113,13 +116,15 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Counter key: samples trained so far.</summary>
         public const string KeySamplesSeen = "samples_seen";
 
-        private static readonly string[] HyperparameterKeys =
+        /// <summary>The HYPERPARAMETERS keys of an EP learner (the sdt mapping reuses them for its EP rule).</summary>
+        internal static readonly string[] HyperparameterKeys =
         {
             KeyAccumulatorBits, KeyBatchSize, KeyBeta, KeyBiasLearningRate, KeyFreeSteps, KeyGamma, KeyLearningRate,
             KeyNudgedSteps, KeyNudgePlacement, KeyNudging, KeySeed, KeyTau,
         };
 
-        private static readonly string[] CounterKeys = { KeyBatchSign, KeyFlips, KeyInBatch, KeyRngState, KeyRoundingRngState, KeySamplesSeen };
+        /// <summary>The LEARNER_COUNTERS keys of an EP learner.</summary>
+        internal static readonly string[] CounterKeys = { KeyBatchSign, KeyFlips, KeyInBatch, KeyRngState, KeyRoundingRngState, KeySamplesSeen };
 
         /// <summary>
         /// An inference image of <paramref name="network"/>: parameters and hyperparameters, no learner state.
@@ -259,7 +264,7 @@ namespace EdgeLearn.Runtime.Images
 
         // ---------------------------------------------------------------- writing
 
-        private static void CheckWritable(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings)
+        internal static void CheckWritable(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings)
         {
             if (network == null)
             {
@@ -293,6 +298,27 @@ namespace EdgeLearn.Runtime.Images
 
         private static void Emit(ModelImageBuilder b, EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, EquilibriumPropagationLearner learner, ImageRecords metadata)
         {
+            EmitParameters(b, network, SettingsRecords(settings));
+            if (learner != null)
+            {
+                EmitLearnerState(b, learner);
+                EmitBiasPending(b, learner);
+                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
+                CounterRecords(learner).WriteTo(b);
+                b.EndSection();
+            }
+
+            if (metadata != null && metadata.Count > 0)
+            {
+                b.BeginSection(ImageSectionTypes.Metadata, 0);
+                metadata.WriteTo(b);
+                b.EndSection();
+            }
+        }
+
+        /// <summary>MODEL, SCALES, HYPERPARAMETERS (<paramref name="hyperparameters"/>), the weights and the biases of every layer.</summary>
+        internal static void EmitParameters(ModelImageBuilder b, EquilibriumPropagationNetwork network, ImageRecords hyperparameters)
+        {
             NetworkDescription d = network.Description;
             int layers = d.WeightLayerCount;
             bool binary = network.WeightFormat == WeightFormat.B1;
@@ -316,7 +342,7 @@ namespace EdgeLearn.Runtime.Images
             b.EndSection();
 
             b.BeginSection(ImageSectionTypes.Hyperparameters, 0);
-            SettingsRecords(settings).WriteTo(b);
+            hyperparameters.WriteTo(b);
             b.EndSection();
 
             for (int l = 0; l < layers; l++)
@@ -351,50 +377,47 @@ namespace EdgeLearn.Runtime.Images
                 b.WriteInt32s(network.Biases[l], 0, d.Size(l + 1));
                 b.EndSection();
             }
+        }
 
-            if (learner != null)
+        /// <summary>The per-layer learner state of the weights: BOP accumulators of the configured width, or s8 latent weights.</summary>
+        internal static void EmitLearnerState(ModelImageBuilder b, EquilibriumPropagationLearner learner)
+        {
+            NetworkDescription d = learner.Network.Description;
+            int layers = d.WeightLayerCount;
+            int type = StateSectionType(learner.Network.WeightFormat, learner.Settings.AccumulatorBits);
+            for (int l = 0; l < layers; l++)
             {
-                int type = StateSectionType(network.WeightFormat, settings.AccumulatorBits);
-                for (int l = 0; l < layers; l++)
+                int count = d.WeightCount(l);
+                b.BeginSection(type, l);
+                if (type == ImageSectionTypes.BopAccumulatorsS8)
                 {
-                    int count = d.WeightCount(l);
-                    b.BeginSection(type, l);
-                    if (type == ImageSectionTypes.BopAccumulatorsS8)
-                    {
-                        b.WriteSBytes(learner.StateAccumulatorsS8[l], 0, count);
-                    }
-                    else if (type == ImageSectionTypes.BopAccumulatorsS16)
-                    {
-                        b.WriteInt16s(learner.StateAccumulatorsS16[l], 0, count);
-                    }
-                    else if (type == ImageSectionTypes.BopAccumulatorsS32)
-                    {
-                        b.WriteInt32s(learner.StateAccumulatorsS32[l], 0, count);
-                    }
-                    else
-                    {
-                        b.WriteInt32s(learner.StateLatent[l], 0, count);
-                    }
-
-                    b.EndSection();
+                    b.WriteSBytes(learner.StateAccumulatorsS8[l], 0, count);
+                }
+                else if (type == ImageSectionTypes.BopAccumulatorsS16)
+                {
+                    b.WriteInt16s(learner.StateAccumulatorsS16[l], 0, count);
+                }
+                else if (type == ImageSectionTypes.BopAccumulatorsS32)
+                {
+                    b.WriteInt32s(learner.StateAccumulatorsS32[l], 0, count);
+                }
+                else
+                {
+                    b.WriteInt32s(learner.StateLatent[l], 0, count);
                 }
 
-                for (int l = 0; l < layers; l++)
-                {
-                    b.BeginSection(ImageSectionTypes.BiasPendingS32, l);
-                    b.WriteInt32s(learner.StateBiasDelta[l], 0, d.Size(l + 1));
-                    b.EndSection();
-                }
-
-                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
-                CounterRecords(learner).WriteTo(b);
                 b.EndSection();
             }
+        }
 
-            if (metadata != null && metadata.Count > 0)
+        /// <summary>BIAS_PENDING_S32 of every layer: the bias steps of the open mini-batch.</summary>
+        internal static void EmitBiasPending(ModelImageBuilder b, EquilibriumPropagationLearner learner)
+        {
+            NetworkDescription d = learner.Network.Description;
+            for (int l = 0; l < d.WeightLayerCount; l++)
             {
-                b.BeginSection(ImageSectionTypes.Metadata, 0);
-                metadata.WriteTo(b);
+                b.BeginSection(ImageSectionTypes.BiasPendingS32, l);
+                b.WriteInt32s(learner.StateBiasDelta[l], 0, d.Size(l + 1));
                 b.EndSection();
             }
         }
@@ -447,7 +470,7 @@ namespace EdgeLearn.Runtime.Images
             generator.SetState(state, 0);
         }
 
-        private static ImageRecords CounterRecords(EquilibriumPropagationLearner learner)
+        internal static ImageRecords CounterRecords(EquilibriumPropagationLearner learner)
         {
             int[] words = RandomWords(learner.StateRandom);
             int[] rounding = RandomWords(learner.StateRoundingRandom);
@@ -462,7 +485,7 @@ namespace EdgeLearn.Runtime.Images
             return r;
         }
 
-        private static int StateSectionType(WeightFormat weights, int accumulatorBits)
+        internal static int StateSectionType(WeightFormat weights, int accumulatorBits)
         {
             if (weights != WeightFormat.B1)
             {
@@ -498,6 +521,63 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
+            EquilibriumPropagationSettings s;
+            if (!ReadSettingsValues(image, h, hOffset, out s, out error))
+            {
+                return false;
+            }
+
+            int stateType = StateSectionType(s.WeightFormat, s.AccumulatorBits);
+            for (int i = 0; i < image.SectionCount; i++)
+            {
+                int t = image.SectionType(i);
+                if (ImageSectionTypes.IsLearnerState(t) && t != stateType && t != ImageSectionTypes.BiasPendingS32 && t != ImageSectionTypes.LearnerCounters)
+                {
+                    error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not state of a " + ImageFormat.WeightFormatName(image.WeightFormat) + " EP learner with " + s.AccumulatorBits + "-bit accumulators (expected " + ImageSectionTypes.Name(stateType) + ")");
+                    return false;
+                }
+            }
+
+            int map = image.FindSection(ImageSectionTypes.ClassMapS32, 0);
+            if (map >= 0)
+            {
+                error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * map, "section CLASS_MAP_S32 is not defined for learner 'bep' (its classes are the output groups)");
+                return false;
+            }
+
+            if (image.HasSectionType(ImageSectionTypes.ReadoutWeightsS16) || image.HasSectionType(ImageSectionTypes.ReadoutBiasesS32))
+            {
+                int at = image.FindSection(image.HasSectionType(ImageSectionTypes.ReadoutWeightsS16) ? ImageSectionTypes.ReadoutWeightsS16 : ImageSectionTypes.ReadoutBiasesS32, 0);
+                error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * (at < 0 ? 0 : at), "EP networks have no readout section");
+                return false;
+            }
+
+            if (image.IsFull)
+            {
+                if (!image.HasSectionType(stateType) || !image.HasSectionType(ImageSectionTypes.BiasPendingS32))
+                {
+                    int missing = image.HasSectionType(stateType) ? ImageSectionTypes.BiasPendingS32 : stateType;
+                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(missing) + " sections");
+                    return false;
+                }
+
+                if (!CheckCounters(image, s, out error))
+                {
+                    return false;
+                }
+            }
+
+            settings = s;
+            error = null;
+            return true;
+        }
+
+        /// <summary>
+        /// The EP settings of HYPERPARAMETERS (keys checked by the caller): formats from MODEL, every value type and range.
+        /// </summary>
+        internal static bool ReadSettingsValues(ModelImage image, ImageRecords h, int hOffset, out EquilibriumPropagationSettings settings, out ImageError error)
+        {
+            settings = null;
             EquilibriumPropagationSettings s = new EquilibriumPropagationSettings();
             s.WeightFormat = image.WeightFormat == ImageFormat.WeightsB1 ? WeightFormat.B1 : WeightFormat.S8;
             s.ActivationFormat = image.ActivationFormat == ImageFormat.ActivationsBinary ? ActivationFormat.Binary : ActivationFormat.MultiBit;
@@ -565,46 +645,6 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
-            int stateType = StateSectionType(s.WeightFormat, s.AccumulatorBits);
-            for (int i = 0; i < image.SectionCount; i++)
-            {
-                int t = image.SectionType(i);
-                if (ImageSectionTypes.IsLearnerState(t) && t != stateType && t != ImageSectionTypes.BiasPendingS32 && t != ImageSectionTypes.LearnerCounters)
-                {
-                    error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not state of a " + ImageFormat.WeightFormatName(image.WeightFormat) + " EP learner with " + s.AccumulatorBits + "-bit accumulators (expected " + ImageSectionTypes.Name(stateType) + ")");
-                    return false;
-                }
-            }
-
-            int map = image.FindSection(ImageSectionTypes.ClassMapS32, 0);
-            if (map >= 0)
-            {
-                error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * map, "section CLASS_MAP_S32 is not defined for learner 'bep' (its classes are the output groups)");
-                return false;
-            }
-
-            if (image.HasSectionType(ImageSectionTypes.ReadoutWeightsS16) || image.HasSectionType(ImageSectionTypes.ReadoutBiasesS32))
-            {
-                int at = image.FindSection(image.HasSectionType(ImageSectionTypes.ReadoutWeightsS16) ? ImageSectionTypes.ReadoutWeightsS16 : ImageSectionTypes.ReadoutBiasesS32, 0);
-                error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * (at < 0 ? 0 : at), "EP networks have no readout section");
-                return false;
-            }
-
-            if (image.IsFull)
-            {
-                if (!image.HasSectionType(stateType) || !image.HasSectionType(ImageSectionTypes.BiasPendingS32))
-                {
-                    int missing = image.HasSectionType(stateType) ? ImageSectionTypes.BiasPendingS32 : stateType;
-                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(missing) + " sections");
-                    return false;
-                }
-
-                if (!CheckCounters(image, s, out error))
-                {
-                    return false;
-                }
-            }
-
             settings = s;
             error = null;
             return true;
@@ -619,6 +659,12 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
+            return CheckCounterValues(c, cOffset, s, out error);
+        }
+
+        /// <summary>The values of the EP counters (keys checked by the caller): batch sign, counts, open batch, generator states.</summary>
+        internal static bool CheckCounterValues(ImageRecords c, int cOffset, EquilibriumPropagationSettings s, out ImageError error)
+        {
             int batchSign;
             long flips;
             int inBatch;
@@ -709,7 +755,7 @@ namespace EdgeLearn.Runtime.Images
             return null;
         }
 
-        private static void CopyParameters(ModelImage image, EquilibriumPropagationNetwork network)
+        internal static void CopyParameters(ModelImage image, EquilibriumPropagationNetwork network)
         {
             byte[] buf = image.Buffer;
             NetworkDescription d = network.Description;
@@ -747,7 +793,7 @@ namespace EdgeLearn.Runtime.Images
             }
         }
 
-        private static void CopyLearnerState(ModelImage image, EquilibriumPropagationLearner learner)
+        internal static void CopyLearnerState(ModelImage image, EquilibriumPropagationLearner learner)
         {
             byte[] buf = image.Buffer;
             EquilibriumPropagationSettings s = learner.Settings;

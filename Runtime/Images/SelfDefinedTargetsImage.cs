@@ -1,61 +1,115 @@
 // SelfDefinedTargetsImage: how a self-defined-targets learner maps to image sections (learner kind 3, "sdt").
-// Supported: the single-layer delta rule (DeltaRuleLearner) driven by SelfDefinedTargetProvider (unsupervised)
-// or by SemiSupervisedTargetProvider (semi-supervised, class groups), with its neuron -> class map. Not
-// supported (writers refuse, readers refuse rule != 1): the EP target learner and the delta-rule stack.
+// The HYPERPARAMETERS record `rule` says which learner the targets drive:
+//   rule 1  the single-layer delta rule (DeltaRuleLearner), K = 2
+//   rule 2  an Equilibrium Propagation network (EquilibriumPropagationTargetLearner over EquilibriumPropagationLearner),
+//           b1 or s8 weights, any depth: the network and its learner are written by the bep mapping's own code
+//           (EquilibriumPropagationImage), so their sections, keys and checks are exactly those of learner kind 1
+//   rule 3  the delta-rule stack (StackedTargetLearner): an unsupervised feature layer (index 0) under a head
+//           (index 1), both DeltaRuleLearner, K = 3
+// Each is driven by SelfDefinedTargetProvider (unsupervised) or SemiSupervisedTargetProvider (class groups), and
+// every sdt image holds the neuron -> class map its evaluation used.
 //
-// Sections written (in this order, which is the required (type, index) order):
-//   MODEL                  K = 2, G (1 unsupervised, n_L / classes semi-supervised), weights s16, activations
-//                          q0.15, Q8.24 biases, Q0.15 scales, widths n_0 n_1
-//   SCALES                 alpha_0 = 8 (2^-12 in Q0.15): a weight w is worth w 2^-12 (Q3.12), nothing else accepted
-//   HYPERPARAMETERS        average_rate f64, batch_size i32, bias_learning_rate f64, classes i32,
-//                          homeostasis_batch_size i32, homeostasis_mode i32 (1 mini-batch, 2 streaming),
-//                          homeostasis_rate f64, leak_shift i32, learning_rate f64, rule i32 (1 delta), seed i64,
-//                          smoothing f64, supervision i32 (1 unsupervised, 2 semi-supervised), winners i32
-//   WEIGHTS_S16[0]         N x M Q3.12, row-major
-//   BIASES_S32[0]          N Q8.24
+// Sections written (in this order, which is the required (type, index) order); l = weight layer 0 .. L-1:
+//   MODEL                  delta (1, 3): weights s16, activations q0.15; EP (2): weights b1 | s8, activations
+//                          q0.15 | binary; G = 1 unsupervised, n_L / classes semi-supervised
+//   SCALES                 delta: alpha_l = 8 (2^-12 in Q0.15, Q3.12 weights); EP: the network's alpha_l
+//   HYPERPARAMETERS        target keys average_rate f64, classes i32, homeostasis_batch_size i32, homeostasis_mode
+//                          i32 (1 mini-batch, 2 streaming), homeostasis_rate f64, leak_shift i32, rule i32, smoothing
+//                          f64, supervision i32 (1 unsupervised, 2 semi-supervised), winners i32; then
+//                          rule 1: batch_size i32, bias_learning_rate f64, learning_rate f64, seed i64 (the layer)
+//                          rule 2: the 12 bep keys (accumulator_bits ... tau; batch_size and seed are the network's)
+//                          rule 3: as rule 1 for the head, and feature_ + each delta and target key for the feature
+//                          layer (feature_average_rate ... feature_winners; 11 keys, no classes/rule/supervision)
+//   WEIGHTS_S16[l] | WEIGHTS_B1[l] | WEIGHTS_S8[l],  BIASES_S32[l]
 //   full images only:
-//   LATENT_WEIGHTS_S32[0]  N x M Q8.24 latent weights
-//   HOMEOSTASIS_S32[0]     N thresholds H, Q8.24
-//   BIAS_PENDING_S32[0]    N bias steps of the open mini-batch, Q8.24
-//   HOMEOSTASIS_TRACE_S32[0] N values: streaming mode the running averages a (Q8.24); mini-batch mode the Q0.15
-//                          target sums of the open homeostasis batch, each in [0, 32767 homeostasis_pending]
-//   LEARNER_COUNTERS       homeostasis_pending i32, homeostasis_updates i64, in_batch i32, samples_seen i64
-//   CLASS_MAP_S32          N classes in [-1, classes): the direct association (unsupervised) or j / G (semi)
+//   LATENT_WEIGHTS_S32[l] (delta, Q8.24)  |  BOP_ACCUMULATORS_S8/S16/S32[l] or LATENT_WEIGHTS_S32[l] (EP, as bep)
+//   HOMEOSTASIS_S32[l]     n_{l+1} thresholds H, Q8.24 (EP: hidden layers have no homeostasis and hold zeros)
+//   BIAS_PENDING_S32[l]    n_{l+1} bias steps of the open mini-batch, Q8.24
+//   HOMEOSTASIS_TRACE_S32[l] streaming: running averages a (Q8.24); mini-batch: Q0.15 target sums of the open
+//                          homeostasis batch, each in [0, 32767 homeostasis_pending] (EP hidden layers: zeros)
+//   LEARNER_COUNTERS       homeostasis_pending i32, homeostasis_updates i64 (output layer), and
+//                          rule 1: in_batch i32, samples_seen i64; rule 2: the 6 bep counters (batch_sign, flips,
+//                          in_batch, rng_state, rounding_rng_state, samples_seen); rule 3: in_batch, samples_seen of
+//                          the head and feature_homeostasis_pending, feature_homeostasis_updates, feature_in_batch,
+//                          feature_samples_seen of the feature layer
+//   CLASS_MAP_S32          n_L classes in [-1, classes): the direct association (unsupervised) or j / G (semi)
 //   METADATA               optional
 //
-// The learner draws random numbers only at initialisation, so a full image needs no generator state; it
-// restores learner and homeostasis exactly, mid-batch included. Reading validates everything before anything is
-// allocated in proportion to the payload or overwritten; a refused image leaves the caller's objects untouched.
+// Prediction is the training run's evaluation: the class map over the output layer's response (the delta layer's
+// output, the head's output on the feature layer's output, or the EP output layer's free-phase internal state).
+// A full image restores learner(s) and homeostasis exactly, mid-batch included (the delta rule draws random
+// numbers only at initialisation; EP's generator states are in its counters). Reading validates everything before
+// anything is allocated in proportion to the payload or overwritten; a refused image leaves the caller's objects
+// untouched.
 using System;
 using EdgeLearn.Kernels;
+using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
 using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Models;
 
 namespace EdgeLearn.Runtime.Images
 {
-    /// <summary>A delta-rule layer, its class map and target settings read from an sdt image.</summary>
+    /// <summary>A self-defined-targets learner, its class map and target settings read from an sdt image.</summary>
     public sealed class SelfDefinedTargetsModel
     {
-        internal SelfDefinedTargetsModel(DeltaRuleLearner layer, DirectAssociation association, SelfDefinedTargetSettings targets, bool semiSupervised, ImageRecords metadata, ModelImage image)
+        private readonly EquilibriumPropagationRelaxation _relaxation;
+        private readonly short[][] _states;
+        private readonly short[] _noTarget;
+
+        internal SelfDefinedTargetsModel(int rule, DeltaRuleLearner feature, SelfDefinedTargetSettings featureTargets, DeltaRuleLearner layer, EquilibriumPropagationNetwork network, EquilibriumPropagationSettings networkSettings, DirectAssociation association, SelfDefinedTargetSettings targets, bool semiSupervised, ImageRecords metadata, ModelImage image, KernelSet kernels)
         {
+            Rule = rule;
+            FeatureLayer = feature;
+            FeatureTargets = featureTargets;
             Layer = layer;
+            Network = network;
+            NetworkSettings = networkSettings;
             Association = association;
             Targets = targets;
             SemiSupervised = semiSupervised;
             Metadata = metadata;
             Image = image;
+            if (network != null)
+            {
+                // The free phase of EquilibriumPropagationLearner.BeginSample, without the learner's state.
+                NetworkDescription d = network.Description;
+                _relaxation = new EquilibriumPropagationRelaxation(network, kernels, networkSettings.NudgePlacement);
+                _states = new short[d.LayerCount][];
+                for (int l = 1; l < d.LayerCount; l++)
+                {
+                    _states[l] = new short[d.Size(l)];
+                }
+
+                _noTarget = new short[d.OutputSize];
+            }
         }
 
+        /// <summary>The learner the targets drive: <see cref="SelfDefinedTargetsImage.RuleDelta"/>, <see cref="SelfDefinedTargetsImage.RuleEquilibriumPropagation"/> or <see cref="SelfDefinedTargetsImage.RuleDeltaStack"/>.</summary>
+        public int Rule { get; private set; }
+
         /// <summary>
-        /// The layer, freshly allocated. From an inference image its latent weights are the forward weights in Q8.24 and
-        /// its counters are 0; from a full image it is the saved learner.
+        /// The delta-rule output layer, freshly allocated: the only layer (rule 1) or the head (rule 3); null for rule 2.
+        /// From an inference image its latent weights are the forward weights in Q8.24 and its counters are 0; from a full
+        /// image it is the saved learner.
         /// </summary>
         public DeltaRuleLearner Layer { get; private set; }
+
+        /// <summary>The feature layer of a delta-rule stack (rule 3), else null; allocated like <see cref="Layer"/>.</summary>
+        public DeltaRuleLearner FeatureLayer { get; private set; }
+
+        /// <summary>The target settings of the feature layer (rule 3), else null.</summary>
+        public SelfDefinedTargetSettings FeatureTargets { get; private set; }
+
+        /// <summary>The EP network (rule 2), else null.</summary>
+        public EquilibriumPropagationNetwork Network { get; private set; }
+
+        /// <summary>The EP settings (rule 2), else null.</summary>
+        public EquilibriumPropagationSettings NetworkSettings { get; private set; }
 
         /// <summary>The neuron -> class map (prediction as the training run evaluated).</summary>
         public DirectAssociation Association { get; private set; }
 
-        /// <summary>The target settings (k, smoothing, homeostasis).</summary>
+        /// <summary>The target settings of the output layer (k, smoothing, homeostasis).</summary>
         public SelfDefinedTargetSettings Targets { get; private set; }
 
         /// <summary>True when the learner was trained semi-supervised (class groups), false when unsupervised.</summary>
@@ -73,21 +127,142 @@ namespace EdgeLearn.Runtime.Images
             get { return Image.IsFull; }
         }
 
+        /// <summary>Inputs n_0 per sample.</summary>
+        public int InputSize
+        {
+            get { return Image.Description.InputSize; }
+        }
+
+        /// <summary>Output neurons n_L (the neurons of the class map).</summary>
+        public int OutputSize
+        {
+            get { return Image.Description.OutputSize; }
+        }
+
+        /// <summary>The output layer's self-defined-target provider with its homeostasis (from TryCreateLearner), else null.</summary>
+        public SelfDefinedTargetProvider Provider { get; private set; }
+
+        /// <summary>The feature layer's provider and homeostasis (rule 3, from TryCreateLearner), else null.</summary>
+        public SelfDefinedTargetProvider FeatureProvider { get; private set; }
+
+        /// <summary>The EP learner over <see cref="Network"/> (rule 2, from TryCreateLearner), else null.</summary>
+        public EquilibriumPropagationLearner NetworkLearner { get; private set; }
+
+        /// <summary>
+        /// The learner to train on (from TryCreateLearner, else null): <see cref="Layer"/> (rule 1), an
+        /// <see cref="EquilibriumPropagationTargetLearner"/> over <see cref="NetworkLearner"/> (rule 2), or a
+        /// <see cref="StackedTargetLearner"/> of <see cref="FeatureLayer"/> and <see cref="Layer"/> (rule 3).
+        /// </summary>
+        public ITargetLearner Learner { get; private set; }
+
+        /// <summary>Exact memory of inference: parameters and class map, and the scratch of one prediction.</summary>
+        public MemoryPlan InferenceMemory
+        {
+            get
+            {
+                long classMap = 4L * OutputSize;
+                long mapScratch = Association.Memory.Scratch;
+                if (Network != null)
+                {
+                    long states = 0;
+                    for (int l = 1; l < _states.Length; l++)
+                    {
+                        states += 2L * _states[l].Length;
+                    }
+
+                    return new MemoryPlan(Network.PersistentBytes + classMap, 0, _relaxation.ScratchBytes + states + 2L * _noTarget.Length + mapScratch);
+                }
+
+                MemoryPlan head = Layer.Memory;
+                if (FeatureLayer == null)
+                {
+                    return new MemoryPlan(head.Persistent + classMap, 0, head.Scratch + mapScratch);
+                }
+
+                MemoryPlan f = FeatureLayer.Memory;
+                return new MemoryPlan(f.Persistent + head.Persistent + classMap, 0, f.Scratch + head.Scratch + mapScratch);
+            }
+        }
+
+        /// <summary>
+        /// The response the class map reads (n_L Q0.15 values from index 0, valid until the next call) to x (n_0 Q0.15
+        /// values from <paramref name="offset"/>): the delta layer's output, the head's output on the feature layer's
+        /// output, or the EP output layer's internal state after the free phase. Changes no parameter.
+        /// </summary>
+        public short[] Respond(short[] x, int offset)
+        {
+            if (Network == null)
+            {
+                return FeatureLayer == null ? Layer.Respond(x, offset) : Layer.Respond(FeatureLayer.Respond(x, offset), 0);
+            }
+
+            if (x == null)
+            {
+                throw new ArgumentNullException(nameof(x));
+            }
+
+            if (offset < 0 || offset > x.Length - InputSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), "input offset " + offset + " leaves fewer than " + InputSize + " values in an array of " + x.Length);
+            }
+
+            _relaxation.SetInput(x, offset);
+            _relaxation.Reset();
+            _relaxation.Relax(NetworkSettings.FreeSteps, 0, _noTarget, 0);
+            _relaxation.SaveStates(_states);
+            return _states[_states.Length - 1];
+        }
+
         /// <summary>Predicted class of x (n_0 Q0.15 values from <paramref name="offset"/>), or -1 when no neuron has a class.</summary>
         public int Predict(short[] x, int offset)
         {
-            return Association.Predict(Layer.Respond(x, offset), 0);
+            return Association.Predict(Respond(x, offset), 0);
+        }
+
+        /// <summary>
+        /// A trainer that goes on learning as the image's run did: <see cref="Learner"/> with <see cref="Provider"/>
+        /// (unsupervised), or with labels for class groups and <see cref="Provider"/> otherwise (semi-supervised). Needs a
+        /// learner (TryCreateLearner). The feature layer of a stack stays frozen, as in the run.
+        /// </summary>
+        public SelfDefinedTargetsTrainer CreateTrainer()
+        {
+            if (Learner == null)
+            {
+                throw new InvalidOperationException("the model has no learner: read the full image with SelfDefinedTargetsImage.TryCreateLearner");
+            }
+
+            ITargetProvider provider = Provider;
+            if (SemiSupervised)
+            {
+                provider = new SemiSupervisedTargetProvider(new SupervisedTargetProvider(OutputSize, OutputSize / Association.ClassCount, Targets.Smoothing), Provider);
+            }
+
+            return new SelfDefinedTargetsTrainer(Learner, provider);
+        }
+
+        internal void AttachLearner(ITargetLearner learner, EquilibriumPropagationLearner networkLearner, SelfDefinedTargetProvider featureProvider, SelfDefinedTargetProvider provider)
+        {
+            Learner = learner;
+            NetworkLearner = networkLearner;
+            FeatureProvider = featureProvider;
+            Provider = provider;
         }
     }
 
-    /// <summary>Writes and reads self-defined-targets delta-rule learners as model images.</summary>
+    /// <summary>Writes and reads self-defined-targets learners (delta rule, EP network, delta-rule stack) as model images.</summary>
     public static class SelfDefinedTargetsImage
     {
         /// <summary>Q0.15 scale of the s16 weights: 2^-12 (Q3.12).</summary>
         public const int WeightScaleQ15 = 1 << (FixedPoint.Q15Bits - DeltaRuleLearner.WeightFractionBits);
 
-        /// <summary>The only rule code of this version: the single-layer delta rule.</summary>
+        /// <summary>Rule code: the single-layer delta rule.</summary>
         public const int RuleDelta = 1;
+
+        /// <summary>Rule code: an Equilibrium Propagation network (b1 or s8 weights).</summary>
+        public const int RuleEquilibriumPropagation = 2;
+
+        /// <summary>Rule code: the delta-rule stack (an unsupervised feature layer under a head).</summary>
+        public const int RuleDeltaStack = 3;
 
         /// <summary>Supervision code: self-defined targets only.</summary>
         public const int SupervisionUnsupervised = 1;
@@ -95,10 +270,13 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Supervision code: label targets when a sample has a label, self-defined ones otherwise.</summary>
         public const int SupervisionSemiSupervised = 2;
 
+        /// <summary>Prefix of the stack's feature-layer keys (hyperparameters and counters).</summary>
+        public const string FeaturePrefix = "feature_";
+
         /// <summary>Hyperparameter key: running-average rate eta.</summary>
         public const string KeyAverageRate = "average_rate";
 
-        /// <summary>Hyperparameter key: delta-rule mini-batch size.</summary>
+        /// <summary>Hyperparameter key: delta-rule mini-batch size (rule 2: the EP mini-batch).</summary>
         public const string KeyBatchSize = "batch_size";
 
         /// <summary>Hyperparameter key: delta-rule bias learning rate.</summary>
@@ -122,7 +300,7 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Hyperparameter key: delta-rule weight learning rate.</summary>
         public const string KeyLearningRate = "learning_rate";
 
-        /// <summary>Hyperparameter key: learner rule (1 delta).</summary>
+        /// <summary>Hyperparameter key: learner rule (1 delta, 2 EP, 3 delta-rule stack).</summary>
         public const string KeyRule = "rule";
 
         /// <summary>Hyperparameter key: seed of the initial weights.</summary>
@@ -149,18 +327,38 @@ namespace EdgeLearn.Runtime.Images
         /// <summary>Counter key: samples learnt so far.</summary>
         public const string KeySamplesSeen = "samples_seen";
 
-        private static readonly string[] HyperparameterKeys =
+        private static readonly string[] TargetKeys =
         {
-            KeyAverageRate, KeyBatchSize, KeyBiasLearningRate, KeyClasses, KeyHomeostasisBatchSize, KeyHomeostasisMode,
-            KeyHomeostasisRate, KeyLeakShift, KeyLearningRate, KeyRule, KeySeed, KeySmoothing, KeySupervision, KeyWinners,
+            KeyAverageRate, KeyHomeostasisBatchSize, KeyHomeostasisMode, KeyHomeostasisRate, KeyLeakShift, KeySmoothing, KeyWinners,
         };
 
-        private static readonly string[] CounterKeys = { KeyHomeostasisPending, KeyHomeostasisUpdates, KeyInBatch, KeySamplesSeen };
+        private static readonly string[] DeltaKeys = { KeyBatchSize, KeyBiasLearningRate, KeyLearningRate, KeySeed };
 
-        private static readonly int[] StateTypes =
+        private static readonly string[] ClassMapKeys = { KeyClasses, KeyRule, KeySupervision };
+
+        private static readonly string[] HomeostasisCounterKeys = { KeyHomeostasisPending, KeyHomeostasisUpdates };
+
+        private static readonly string[] DeltaCounterKeys = { KeyInBatch, KeySamplesSeen };
+
+        private static readonly string[] RuleDeltaKeys = Concat(ClassMapKeys, TargetKeys, DeltaKeys, null, null);
+
+        private static readonly string[] RuleEpKeys = Concat(ClassMapKeys, TargetKeys, EquilibriumPropagationImage.HyperparameterKeys, null, null);
+
+        private static readonly string[] RuleStackKeys = Concat(ClassMapKeys, TargetKeys, DeltaKeys, Prefixed(TargetKeys), Prefixed(DeltaKeys));
+
+        private static readonly string[] RuleDeltaCounters = Concat(HomeostasisCounterKeys, DeltaCounterKeys, null, null, null);
+
+        private static readonly string[] RuleEpCounters = Concat(HomeostasisCounterKeys, EquilibriumPropagationImage.CounterKeys, null, null, null);
+
+        private static readonly string[] RuleStackCounters = Concat(HomeostasisCounterKeys, DeltaCounterKeys, Prefixed(HomeostasisCounterKeys), Prefixed(DeltaCounterKeys), null);
+
+        /// <summary>Name of a rule code as the documents write it ("delta", "ep", "delta-stack"), or its number.</summary>
+        public static string RuleName(int rule)
         {
-            ImageSectionTypes.LatentWeightsS32, ImageSectionTypes.HomeostasisS32, ImageSectionTypes.BiasPendingS32, ImageSectionTypes.HomeostasisTraceS32,
-        };
+            return rule == RuleDelta ? "delta" : rule == RuleEquilibriumPropagation ? "ep" : rule == RuleDeltaStack ? "delta-stack" : rule.ToString();
+        }
+
+        // ================================================================ rule 1: the single-layer delta rule
 
         /// <summary>
         /// An inference image: the layer's weights and biases, the class map of <paramref name="association"/> and the
@@ -169,31 +367,142 @@ namespace EdgeLearn.Runtime.Images
         /// </summary>
         public static byte[] WriteInference(DeltaRuleLearner layer, SelfDefinedTargetSettings targets, DirectAssociation association, bool semiSupervised, ImageRecords metadata)
         {
-            CheckWritable(layer, targets, association, semiSupervised);
-            return Write(ImageFormat.InferenceImage, layer, targets, null, association, semiSupervised, metadata);
+            CheckLayer(layer, nameof(layer));
+            CheckWritable(layer.OutputSize, targets, association, semiSupervised);
+            return WriteDelta(ImageFormat.InferenceImage, RuleDelta, null, null, layer, targets, null, association, semiSupervised, metadata);
         }
 
         /// <summary>
-        /// A full image: as <see cref="WriteInference"/> plus the learner state of <paramref name="layer"/> and the
-        /// homeostasis of <paramref name="provider"/>, enough to resume learning with the same integers.
+        /// A full image: as <see cref="WriteInference(DeltaRuleLearner, SelfDefinedTargetSettings, DirectAssociation, bool, ImageRecords)"/>
+        /// plus the learner state of <paramref name="layer"/> and the homeostasis of <paramref name="provider"/>, enough
+        /// to resume learning with the same integers.
         /// </summary>
         public static byte[] WriteFull(DeltaRuleLearner layer, SelfDefinedTargetProvider provider, DirectAssociation association, bool semiSupervised, ImageRecords metadata)
         {
-            if (provider == null)
-            {
-                throw new ArgumentNullException(nameof(provider));
-            }
-
-            CheckWritable(layer, provider.Settings, association, semiSupervised);
-            if (provider.OutputSize != layer.OutputSize)
-            {
-                throw new ArgumentException("the provider makes targets for " + provider.OutputSize + " neurons, the layer has " + layer.OutputSize, nameof(provider));
-            }
-
-            return Write(ImageFormat.FullImage, layer, provider.Settings, provider.Homeostasis, association, semiSupervised, metadata);
+            CheckLayer(layer, nameof(layer));
+            CheckProvider(provider, layer.OutputSize, nameof(provider));
+            CheckWritable(layer.OutputSize, provider.Settings, association, semiSupervised);
+            return WriteDelta(ImageFormat.FullImage, RuleDelta, null, null, layer, provider.Settings, provider.Homeostasis, association, semiSupervised, metadata);
         }
 
-        /// <summary>Reads an sdt image (inference or full; a full image's state is validated and restored too).</summary>
+        // ================================================================ rule 2: an EP network
+
+        /// <summary>
+        /// An inference image of an EP network driven by self-defined targets (rule 2): the network and its settings as
+        /// the bep mapping writes them, the target settings and the class map. The network's neurons per class must be 1
+        /// (unsupervised) or n_L / classes (semi-supervised, class groups). <paramref name="metadata"/> may be null.
+        /// </summary>
+        public static byte[] WriteInference(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, SelfDefinedTargetSettings targets, DirectAssociation association, bool semiSupervised, ImageRecords metadata)
+        {
+            CheckNetwork(network, settings, association, semiSupervised);
+            CheckWritable(network.Description.OutputSize, targets, association, semiSupervised);
+            return WriteEp(ImageFormat.InferenceImage, network, settings, targets, null, null, association, semiSupervised, metadata);
+        }
+
+        /// <summary>
+        /// A full image of an EP learner driven by self-defined targets: as the inference image plus the EP learner state
+        /// (accumulators or latent weights, pending bias steps, counters, generator states) and the homeostasis of
+        /// <paramref name="provider"/>, enough to resume learning with the same integers.
+        /// </summary>
+        public static byte[] WriteFull(EquilibriumPropagationLearner learner, SelfDefinedTargetProvider provider, DirectAssociation association, bool semiSupervised, ImageRecords metadata)
+        {
+            if (learner == null)
+            {
+                throw new ArgumentNullException(nameof(learner));
+            }
+
+            CheckNetwork(learner.Network, learner.Settings, association, semiSupervised);
+            int n = learner.Network.Description.OutputSize;
+            CheckProvider(provider, n, nameof(provider));
+            CheckWritable(n, provider.Settings, association, semiSupervised);
+            return WriteEp(ImageFormat.FullImage, learner.Network, learner.Settings, provider.Settings, learner, provider.Homeostasis, association, semiSupervised, metadata);
+        }
+
+        // ================================================================ rule 3: the delta-rule stack
+
+        /// <summary>
+        /// An inference image of a delta-rule stack (rule 3): the feature layer <paramref name="feature"/> (index 0) with its
+        /// target settings, the head <paramref name="head"/> (index 1) with its own, and the class map of the head's
+        /// outputs. <paramref name="metadata"/> may be null.
+        /// </summary>
+        public static byte[] WriteInference(DeltaRuleLearner feature, SelfDefinedTargetSettings featureTargets, DeltaRuleLearner head, SelfDefinedTargetSettings targets, DirectAssociation association, bool semiSupervised, ImageRecords metadata)
+        {
+            CheckStack(feature, featureTargets, head);
+            CheckWritable(head.OutputSize, targets, association, semiSupervised);
+            return WriteDelta(ImageFormat.InferenceImage, RuleDeltaStack, feature, featureTargets, head, targets, null, association, semiSupervised, metadata);
+        }
+
+        /// <summary>
+        /// A full image of a delta-rule stack: as the inference image plus the learner state of both layers and the
+        /// homeostasis of both providers (<paramref name="featureProvider"/> for the feature layer, <paramref name="provider"/>
+        /// for the head), enough to resume learning with the same integers.
+        /// </summary>
+        public static byte[] WriteFull(DeltaRuleLearner feature, SelfDefinedTargetProvider featureProvider, DeltaRuleLearner head, SelfDefinedTargetProvider provider, DirectAssociation association, bool semiSupervised, ImageRecords metadata)
+        {
+            if (featureProvider == null)
+            {
+                throw new ArgumentNullException(nameof(featureProvider));
+            }
+
+            CheckStack(feature, featureProvider.Settings, head);
+            CheckProvider(featureProvider, feature.OutputSize, nameof(featureProvider));
+            CheckProvider(provider, head.OutputSize, nameof(provider));
+            CheckWritable(head.OutputSize, provider.Settings, association, semiSupervised);
+            return WriteDelta(ImageFormat.FullImage, RuleDeltaStack, feature, featureProvider, head, provider.Settings, provider.Homeostasis, association, semiSupervised, metadata);
+        }
+
+        // ================================================================ any rule, from a model
+
+        /// <summary>The inference image of a model read from any sdt image (its parameters, settings, class map and metadata).</summary>
+        public static byte[] WriteInference(SelfDefinedTargetsModel model)
+        {
+            if (model == null)
+            {
+                throw new ArgumentNullException(nameof(model));
+            }
+
+            if (model.Rule == RuleEquilibriumPropagation)
+            {
+                return WriteInference(model.Network, model.NetworkSettings, model.Targets, model.Association, model.SemiSupervised, model.Metadata);
+            }
+
+            if (model.Rule == RuleDeltaStack)
+            {
+                return WriteInference(model.FeatureLayer, model.FeatureTargets, model.Layer, model.Targets, model.Association, model.SemiSupervised, model.Metadata);
+            }
+
+            return WriteInference(model.Layer, model.Targets, model.Association, model.SemiSupervised, model.Metadata);
+        }
+
+        /// <summary>The full image of a model with a learner (<see cref="TryCreateLearner(ModelImage, KernelSet, out SelfDefinedTargetsModel, out ImageError)"/>), in its current state.</summary>
+        public static byte[] WriteFull(SelfDefinedTargetsModel model)
+        {
+            if (model == null)
+            {
+                throw new ArgumentNullException(nameof(model));
+            }
+
+            if (model.Learner == null)
+            {
+                throw new InvalidOperationException("the model has no learner state: read the full image with TryCreateLearner");
+            }
+
+            if (model.Rule == RuleEquilibriumPropagation)
+            {
+                return WriteFull(model.NetworkLearner, model.Provider, model.Association, model.SemiSupervised, model.Metadata);
+            }
+
+            if (model.Rule == RuleDeltaStack)
+            {
+                return WriteFull(model.FeatureLayer, model.FeatureProvider, model.Layer, model.Provider, model.Association, model.SemiSupervised, model.Metadata);
+            }
+
+            return WriteFull(model.Layer, model.Provider, model.Association, model.SemiSupervised, model.Metadata);
+        }
+
+        // ================================================================ reading
+
+        /// <summary>Reads an sdt image of any rule (inference or full; a full image's state is validated too).</summary>
         public static bool TryRead(byte[] buffer, int offset, int count, ImageLimits limits, KernelSet kernels, out SelfDefinedTargetsModel model, out ImageError error)
         {
             model = null;
@@ -214,14 +523,11 @@ namespace EdgeLearn.Runtime.Images
                 throw new ArgumentNullException(nameof(image));
             }
 
-            DeltaRuleSettings delta;
-            SelfDefinedTargetSettings targets;
-            int classes;
-            bool semi;
-            return Validate(image, out delta, out targets, out classes, out semi, out error);
+            Configuration c;
+            return Validate(image, out c, out error);
         }
 
-        /// <summary>Reads an already parsed container into a new layer and class map (see the other overload).</summary>
+        /// <summary>Reads an already parsed container into new layer(s) or a new network and a class map (see the other overload).</summary>
         public static bool TryRead(ModelImage image, KernelSet kernels, out SelfDefinedTargetsModel model, out ImageError error)
         {
             if (image == null)
@@ -235,39 +541,48 @@ namespace EdgeLearn.Runtime.Images
             }
 
             model = null;
-            DeltaRuleSettings delta;
-            SelfDefinedTargetSettings targets;
-            int classes;
-            bool semi;
-            if (!Validate(image, out delta, out targets, out classes, out semi, out error))
+            Configuration c;
+            if (!Validate(image, out c, out error))
             {
                 return false;
             }
 
             NetworkDescription d = image.Description;
-            DeltaRuleLearner layer = new DeltaRuleLearner(d.InputSize, d.OutputSize, delta, kernels);
-            CopyParameters(image, layer);
-            DirectAssociation association = new DirectAssociation(d.OutputSize, classes);
-            int[] map = new int[d.OutputSize];
-            int p = image.PayloadStart(image.FindSection(ImageSectionTypes.ClassMapS32, 0));
-            for (int j = 0; j < map.Length; j++)
+            DeltaRuleLearner feature = null;
+            DeltaRuleLearner layer = null;
+            EquilibriumPropagationNetwork network = null;
+            if (c.Rule == RuleEquilibriumPropagation)
             {
-                map[j] = ImageBytes.ReadInt32(image.Buffer, p + 4 * j);
+                network = new EquilibriumPropagationNetwork(d, c.Ep.WeightFormat, c.Ep.ActivationFormat);
+                EquilibriumPropagationImage.CopyParameters(image, network);
+            }
+            else if (c.Rule == RuleDeltaStack)
+            {
+                feature = new DeltaRuleLearner(d.InputSize, d.Size(1), c.FeatureDelta, kernels);
+                CopyDelta(image, 0, FeaturePrefix, feature);
+                layer = new DeltaRuleLearner(d.Size(1), d.OutputSize, c.Delta, kernels);
+                CopyDelta(image, 1, "", layer);
+            }
+            else
+            {
+                layer = new DeltaRuleLearner(d.InputSize, d.OutputSize, c.Delta, kernels);
+                CopyDelta(image, 0, "", layer);
             }
 
-            association.SetAssignment(map, 0);
-            model = new SelfDefinedTargetsModel(layer, association, targets, semi, image.Metadata, image);
+            DirectAssociation association = new DirectAssociation(d.OutputSize, c.Classes);
+            association.SetAssignment(ClassMap(image), 0);
+            model = new SelfDefinedTargetsModel(c.Rule, feature, c.FeatureTargets, layer, network, c.Ep, association, c.Targets, c.Semi, image.Metadata, image, kernels);
             return true;
         }
 
         /// <summary>
-        /// Builds the learner and its self-defined-target provider from a full image, both exactly as saved (the
-        /// provider's homeostasis included). A semi-supervised image's caller wraps the provider in a
-        /// <see cref="SemiSupervisedTargetProvider"/> itself (the supervised half has no state).
+        /// Builds the learner(s) and self-defined-target provider(s) of a full image of any rule, exactly as saved
+        /// (homeostasis included): <see cref="SelfDefinedTargetsModel.Learner"/>, <see cref="SelfDefinedTargetsModel.Provider"/>,
+        /// and for rule 2 <see cref="SelfDefinedTargetsModel.NetworkLearner"/>, for rule 3 <see cref="SelfDefinedTargetsModel.FeatureProvider"/>.
+        /// <see cref="SelfDefinedTargetsModel.CreateTrainer"/> then continues as the run did.
         /// </summary>
-        public static bool TryCreateLearner(ModelImage image, KernelSet kernels, out SelfDefinedTargetsModel model, out SelfDefinedTargetProvider provider, out ImageError error)
+        public static bool TryCreateLearner(ModelImage image, KernelSet kernels, out SelfDefinedTargetsModel model, out ImageError error)
         {
-            provider = null;
             if (!TryRead(image, kernels, out model, out error))
             {
                 return false;
@@ -280,13 +595,152 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
-            SelfDefinedTargetProvider created = new SelfDefinedTargetProvider(model.Layer.OutputSize, model.Targets);
-            CopyHomeostasis(image, created.Homeostasis);
-            provider = created;
+            int last = image.Description.WeightLayerCount - 1;
+            SelfDefinedTargetProvider provider = new SelfDefinedTargetProvider(model.OutputSize, model.Targets);
+            CopyHomeostasis(image, last, "", provider.Homeostasis);
+            if (model.Rule == RuleEquilibriumPropagation)
+            {
+                EquilibriumPropagationLearner ep = new EquilibriumPropagationLearner(model.Network, model.NetworkSettings, kernels);
+                EquilibriumPropagationImage.CopyLearnerState(image, ep);
+                model.AttachLearner(new EquilibriumPropagationTargetLearner(ep), ep, null, provider);
+            }
+            else if (model.Rule == RuleDeltaStack)
+            {
+                SelfDefinedTargetProvider featureProvider = new SelfDefinedTargetProvider(model.FeatureLayer.OutputSize, model.FeatureTargets);
+                CopyHomeostasis(image, 0, FeaturePrefix, featureProvider.Homeostasis);
+                model.AttachLearner(new StackedTargetLearner(model.FeatureLayer, model.Layer), null, featureProvider, provider);
+            }
+            else
+            {
+                model.AttachLearner(model.Layer, null, null, provider);
+            }
+
             return true;
         }
 
-        /// <summary>The HYPERPARAMETERS records of a configuration.</summary>
+        /// <summary>
+        /// As <see cref="TryCreateLearner(ModelImage, KernelSet, out SelfDefinedTargetsModel, out ImageError)"/>, with the
+        /// output layer's provider as an out parameter. A semi-supervised image's caller wraps the provider in a
+        /// <see cref="SemiSupervisedTargetProvider"/> itself (the supervised half has no state), or uses
+        /// <see cref="SelfDefinedTargetsModel.CreateTrainer"/>.
+        /// </summary>
+        public static bool TryCreateLearner(ModelImage image, KernelSet kernels, out SelfDefinedTargetsModel model, out SelfDefinedTargetProvider provider, out ImageError error)
+        {
+            provider = null;
+            if (!TryCreateLearner(image, kernels, out model, out error))
+            {
+                return false;
+            }
+
+            provider = model.Provider;
+            return true;
+        }
+
+        /// <summary>
+        /// Restores a full rule-1 image into an existing layer, provider and class map (a checkpoint resume): same
+        /// architecture and settings. Everything is checked before anything is touched; on failure nothing changes.
+        /// </summary>
+        public static bool TryRestore(ModelImage image, DeltaRuleLearner layer, SelfDefinedTargetProvider provider, DirectAssociation association, out ImageError error)
+        {
+            CheckRestoreArguments(image, layer, provider, association);
+            Configuration c;
+            if (!ValidateRestore(image, RuleDelta, out c, out error))
+            {
+                return false;
+            }
+
+            string mismatch = DeltaMismatch(image, 0, layer, provider, association);
+            if (mismatch == null)
+            {
+                mismatch = RecordsMismatch(image, RuleDelta, null, null, layer.Settings, null, provider.Settings, association.ClassCount, c.Semi);
+            }
+
+            if (!Compatible(mismatch, out error))
+            {
+                return false;
+            }
+
+            CopyDelta(image, 0, "", layer);
+            CopyHomeostasis(image, 0, "", provider.Homeostasis);
+            association.SetAssignment(ClassMap(image), 0);
+            return true;
+        }
+
+        /// <summary>
+        /// Restores a full rule-2 image into an existing EP learner (its network included), provider and class map: same
+        /// architecture, formats, scales and settings. Everything is checked before anything is touched.
+        /// </summary>
+        public static bool TryRestore(ModelImage image, EquilibriumPropagationLearner learner, SelfDefinedTargetProvider provider, DirectAssociation association, out ImageError error)
+        {
+            CheckRestoreArguments(image, learner, provider, association);
+            Configuration c;
+            if (!ValidateRestore(image, RuleEquilibriumPropagation, out c, out error))
+            {
+                return false;
+            }
+
+            string mismatch = NetworkMismatch(image, learner.Network);
+            if (mismatch == null)
+            {
+                mismatch = OutputMismatch(image, provider, association);
+            }
+
+            if (mismatch == null)
+            {
+                mismatch = RecordsMismatch(image, RuleEquilibriumPropagation, learner.Settings, null, null, null, provider.Settings, association.ClassCount, c.Semi);
+            }
+
+            if (!Compatible(mismatch, out error))
+            {
+                return false;
+            }
+
+            EquilibriumPropagationImage.CopyParameters(image, learner.Network);
+            EquilibriumPropagationImage.CopyLearnerState(image, learner);
+            CopyHomeostasis(image, image.Description.WeightLayerCount - 1, "", provider.Homeostasis);
+            association.SetAssignment(ClassMap(image), 0);
+            return true;
+        }
+
+        /// <summary>
+        /// Restores a full rule-3 image into an existing stack (feature layer and its provider, head and its provider) and
+        /// class map: same architecture and settings. Everything is checked before anything is touched.
+        /// </summary>
+        public static bool TryRestore(ModelImage image, DeltaRuleLearner feature, SelfDefinedTargetProvider featureProvider, DeltaRuleLearner head, SelfDefinedTargetProvider provider, DirectAssociation association, out ImageError error)
+        {
+            CheckRestoreArguments(image, feature, featureProvider, association);
+            CheckRestoreArguments(image, head, provider, association);
+            Configuration c;
+            if (!ValidateRestore(image, RuleDeltaStack, out c, out error))
+            {
+                return false;
+            }
+
+            string mismatch = DeltaMismatch(image, 0, feature, featureProvider, null);
+            if (mismatch == null)
+            {
+                mismatch = DeltaMismatch(image, 1, head, provider, association);
+            }
+
+            if (mismatch == null)
+            {
+                mismatch = RecordsMismatch(image, RuleDeltaStack, null, feature.Settings, head.Settings, featureProvider.Settings, provider.Settings, association.ClassCount, c.Semi);
+            }
+
+            if (!Compatible(mismatch, out error))
+            {
+                return false;
+            }
+
+            CopyDelta(image, 0, FeaturePrefix, feature);
+            CopyHomeostasis(image, 0, FeaturePrefix, featureProvider.Homeostasis);
+            CopyDelta(image, 1, "", head);
+            CopyHomeostasis(image, 1, "", provider.Homeostasis);
+            association.SetAssignment(ClassMap(image), 0);
+            return true;
+        }
+
+        /// <summary>The HYPERPARAMETERS records of a rule-1 configuration.</summary>
         public static ImageRecords SettingsRecords(DeltaRuleSettings delta, SelfDefinedTargetSettings targets, int classes, bool semiSupervised)
         {
             if (delta == null)
@@ -299,33 +753,67 @@ namespace EdgeLearn.Runtime.Images
                 throw new ArgumentNullException(nameof(targets));
             }
 
-            ImageRecords r = new ImageRecords();
-            r.SetFloat64(KeyAverageRate, targets.AverageRate);
-            r.SetInt32(KeyBatchSize, delta.BatchSize);
-            r.SetFloat64(KeyBiasLearningRate, delta.BiasLearningRate);
-            r.SetInt32(KeyClasses, classes);
-            r.SetInt32(KeyHomeostasisBatchSize, targets.BatchSize);
-            r.SetInt32(KeyHomeostasisMode, (int)targets.Mode);
-            r.SetFloat64(KeyHomeostasisRate, targets.HomeostasisRate);
-            r.SetInt32(KeyLeakShift, targets.LeakShift);
-            r.SetFloat64(KeyLearningRate, delta.LearningRate);
-            r.SetInt32(KeyRule, RuleDelta);
-            r.SetInt64(KeySeed, delta.Seed);
-            r.SetFloat64(KeySmoothing, targets.Smoothing);
-            r.SetInt32(KeySupervision, semiSupervised ? SupervisionSemiSupervised : SupervisionUnsupervised);
-            r.SetInt32(KeyWinners, targets.Winners);
-            return r;
+            return Records(RuleDelta, null, null, delta, null, targets, classes, semiSupervised);
         }
 
         // ---------------------------------------------------------------- writing
 
-        private static void CheckWritable(DeltaRuleLearner layer, SelfDefinedTargetSettings targets, DirectAssociation association, bool semiSupervised)
+        private static void CheckLayer(DeltaRuleLearner layer, string name)
         {
             if (layer == null)
             {
-                throw new ArgumentNullException(nameof(layer));
+                throw new ArgumentNullException(name);
+            }
+        }
+
+        private static void CheckProvider(SelfDefinedTargetProvider provider, int outputs, string name)
+        {
+            if (provider == null)
+            {
+                throw new ArgumentNullException(name);
             }
 
+            if (provider.OutputSize != outputs)
+            {
+                throw new ArgumentException("the provider makes targets for " + provider.OutputSize + " neurons, the layer has " + outputs, name);
+            }
+        }
+
+        private static void CheckStack(DeltaRuleLearner feature, SelfDefinedTargetSettings featureTargets, DeltaRuleLearner head)
+        {
+            CheckLayer(feature, nameof(feature));
+            CheckLayer(head, nameof(head));
+            if (featureTargets == null)
+            {
+                throw new ArgumentNullException(nameof(featureTargets));
+            }
+
+            if (feature.OutputSize != head.InputSize)
+            {
+                throw new ArgumentException("the feature layer has " + feature.OutputSize + " outputs but the head takes " + head.InputSize + " inputs", nameof(head));
+            }
+
+            featureTargets.Validate(feature.OutputSize);
+        }
+
+        private static void CheckNetwork(EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, DirectAssociation association, bool semiSupervised)
+        {
+            EquilibriumPropagationImage.CheckWritable(network, settings);
+            if (association == null)
+            {
+                throw new ArgumentNullException(nameof(association));
+            }
+
+            NetworkDescription d = network.Description;
+            int group = semiSupervised && d.OutputSize % association.ClassCount == 0 ? d.OutputSize / association.ClassCount : 1;
+            if (d.NeuronsPerClass != group)
+            {
+                throw new ArgumentException("the network has " + d.NeuronsPerClass + " output neurons per class; " + (semiSupervised ? "semi-supervised class groups of " + association.ClassCount + " classes need " + group : "an unsupervised network is described with 1"), nameof(network));
+            }
+        }
+
+        private static void CheckWritable(int outputs, SelfDefinedTargetSettings targets, DirectAssociation association, bool semiSupervised)
+        {
             if (targets == null)
             {
                 throw new ArgumentNullException(nameof(targets));
@@ -336,22 +824,22 @@ namespace EdgeLearn.Runtime.Images
                 throw new ArgumentNullException(nameof(association));
             }
 
-            targets.Validate(layer.OutputSize);
-            if (association.NeuronCount != layer.OutputSize)
+            targets.Validate(outputs);
+            if (association.NeuronCount != outputs)
             {
-                throw new ArgumentException("the class map has " + association.NeuronCount + " neurons, the layer " + layer.OutputSize, nameof(association));
+                throw new ArgumentException("the class map has " + association.NeuronCount + " neurons, the output layer " + outputs, nameof(association));
             }
 
             if (semiSupervised)
             {
                 int classes = association.ClassCount;
-                if (layer.OutputSize % classes != 0)
+                if (outputs % classes != 0)
                 {
-                    throw new ArgumentException("a semi-supervised layer of " + layer.OutputSize + " neurons does not split into " + classes + " class groups", nameof(association));
+                    throw new ArgumentException("a semi-supervised output layer of " + outputs + " neurons does not split into " + classes + " class groups", nameof(association));
                 }
 
-                int group = layer.OutputSize / classes;
-                for (int j = 0; j < layer.OutputSize; j++)
+                int group = outputs / classes;
+                for (int j = 0; j < outputs; j++)
                 {
                     if (association.AssignedClass(j) != j / group)
                     {
@@ -361,78 +849,241 @@ namespace EdgeLearn.Runtime.Images
             }
         }
 
-        private static byte[] Write(int kind, DeltaRuleLearner layer, SelfDefinedTargetSettings targets, Homeostasis homeostasis, DirectAssociation association, bool semi, ImageRecords metadata)
+        // The HYPERPARAMETERS of a configuration (ep for rule 2; feature settings for rule 3).
+        private static ImageRecords Records(int rule, EquilibriumPropagationSettings ep, DeltaRuleSettings featureDelta, DeltaRuleSettings delta, SelfDefinedTargetSettings featureTargets, SelfDefinedTargetSettings targets, int classes, bool semi)
         {
+            ImageRecords r = ep != null ? EquilibriumPropagationImage.SettingsRecords(ep) : new ImageRecords();
+            r.SetInt32(KeyClasses, classes);
+            r.SetInt32(KeyRule, rule);
+            r.SetInt32(KeySupervision, semi ? SupervisionSemiSupervised : SupervisionUnsupervised);
+            AddTargets(r, "", targets);
+            if (delta != null)
+            {
+                AddDelta(r, "", delta);
+            }
+
+            if (featureDelta != null)
+            {
+                AddTargets(r, FeaturePrefix, featureTargets);
+                AddDelta(r, FeaturePrefix, featureDelta);
+            }
+
+            return r;
+        }
+
+        private static void AddTargets(ImageRecords r, string prefix, SelfDefinedTargetSettings targets)
+        {
+            r.SetFloat64(prefix + KeyAverageRate, targets.AverageRate);
+            r.SetInt32(prefix + KeyHomeostasisBatchSize, targets.BatchSize);
+            r.SetInt32(prefix + KeyHomeostasisMode, (int)targets.Mode);
+            r.SetFloat64(prefix + KeyHomeostasisRate, targets.HomeostasisRate);
+            r.SetInt32(prefix + KeyLeakShift, targets.LeakShift);
+            r.SetFloat64(prefix + KeySmoothing, targets.Smoothing);
+            r.SetInt32(prefix + KeyWinners, targets.Winners);
+        }
+
+        private static void AddDelta(ImageRecords r, string prefix, DeltaRuleSettings delta)
+        {
+            r.SetInt32(prefix + KeyBatchSize, delta.BatchSize);
+            r.SetFloat64(prefix + KeyBiasLearningRate, delta.BiasLearningRate);
+            r.SetFloat64(prefix + KeyLearningRate, delta.LearningRate);
+            r.SetInt64(prefix + KeySeed, delta.Seed);
+        }
+
+        private static void AddHomeostasisCounters(ImageRecords r, string prefix, Homeostasis homeostasis)
+        {
+            r.SetInt32(prefix + KeyHomeostasisPending, homeostasis.PendingCount);
+            r.SetInt64(prefix + KeyHomeostasisUpdates, homeostasis.Updates);
+        }
+
+        private static void AddDeltaCounters(ImageRecords r, string prefix, DeltaRuleLearner layer)
+        {
+            r.SetInt32(prefix + KeyInBatch, layer.SamplesInBatch);
+            r.SetInt64(prefix + KeySamplesSeen, layer.SamplesSeen);
+        }
+
+        // Rules 1 and 3. featureState is the feature layer's SelfDefinedTargetSettings (inference) or its
+        // SelfDefinedTargetProvider (full); homeostasis (null for an inference image) is the output layer's.
+        private static byte[] WriteDelta(int kind, int rule, DeltaRuleLearner feature, object featureState, DeltaRuleLearner head, SelfDefinedTargetSettings targets, Homeostasis homeostasis, DirectAssociation association, bool semi, ImageRecords metadata)
+        {
+            SelfDefinedTargetProvider featureProvider = featureState as SelfDefinedTargetProvider;
+            SelfDefinedTargetSettings featureTargets = featureProvider != null ? featureProvider.Settings : featureState as SelfDefinedTargetSettings;
+            DeltaRuleLearner[] layers = feature == null ? new DeltaRuleLearner[] { head } : new DeltaRuleLearner[] { feature, head };
+            Homeostasis[] homeostases = null;
+            ImageRecords counters = null;
+            if (homeostasis != null)
+            {
+                homeostases = feature == null ? new Homeostasis[] { homeostasis } : new Homeostasis[] { featureProvider.Homeostasis, homeostasis };
+                counters = new ImageRecords();
+                AddHomeostasisCounters(counters, "", homeostasis);
+                AddDeltaCounters(counters, "", head);
+                if (feature != null)
+                {
+                    AddHomeostasisCounters(counters, FeaturePrefix, featureProvider.Homeostasis);
+                    AddDeltaCounters(counters, FeaturePrefix, feature);
+                }
+            }
+
+            ImageRecords hyper = Records(rule, null, feature == null ? null : feature.Settings, head.Settings, featureTargets, targets, association.ClassCount, semi);
             ModelImageBuilder plan = new ModelImageBuilder(kind, ImageLearnerKinds.Sdt);
-            Emit(plan, layer, targets, homeostasis, association, semi, metadata);
+            EmitDelta(plan, layers, homeostases, hyper, counters, association, semi, metadata);
             ModelImageBuilder writer = plan.CreateWriter();
-            Emit(writer, layer, targets, homeostasis, association, semi, metadata);
+            EmitDelta(writer, layers, homeostases, hyper, counters, association, semi, metadata);
             return writer.Finish();
         }
 
-        private static void Emit(ModelImageBuilder b, DeltaRuleLearner layer, SelfDefinedTargetSettings targets, Homeostasis homeostasis, DirectAssociation association, bool semi, ImageRecords metadata)
+        private static void EmitDelta(ModelImageBuilder b, DeltaRuleLearner[] layers, Homeostasis[] homeostasis, ImageRecords hyper, ImageRecords counters, DirectAssociation association, bool semi, ImageRecords metadata)
         {
-            int n = layer.OutputSize;
-            int m = layer.InputSize;
-            int classes = association.ClassCount;
-
+            int count = layers.Length;
+            int n = layers[count - 1].OutputSize;
             b.BeginSection(ImageSectionTypes.Model, 0);
-            b.WriteUInt16(2);
-            b.WriteUInt16(semi ? n / classes : 1);
+            b.WriteUInt16(count + 1);
+            b.WriteUInt16(semi ? n / association.ClassCount : 1);
             b.WriteByte(ImageFormat.WeightsS16);
             b.WriteByte(ImageFormat.ActivationsQ15);
             b.WriteByte(ImageFormat.BiasesQ8_24);
             b.WriteByte(ImageFormat.ScalesQ0_15);
-            b.WriteUInt16(m);
-            b.WriteUInt16(n);
+            b.WriteUInt16(layers[0].InputSize);
+            for (int l = 0; l < count; l++)
+            {
+                b.WriteUInt16(layers[l].OutputSize);
+            }
+
             b.EndSection();
 
             b.BeginSection(ImageSectionTypes.Scales, 0);
-            b.WriteInt32(WeightScaleQ15);
+            for (int l = 0; l < count; l++)
+            {
+                b.WriteInt32(WeightScaleQ15);
+            }
+
             b.EndSection();
 
             b.BeginSection(ImageSectionTypes.Hyperparameters, 0);
-            SettingsRecords(layer.Settings, targets, classes, semi).WriteTo(b);
+            hyper.WriteTo(b);
             b.EndSection();
 
-            b.BeginSection(ImageSectionTypes.WeightsS16, 0);
-            b.WriteInt16s(layer.Weights, 0, n * m);
-            b.EndSection();
-
-            b.BeginSection(ImageSectionTypes.BiasesS32, 0);
-            b.WriteInt32s(layer.Biases, 0, n);
-            b.EndSection();
-
-            if (homeostasis != null)
+            for (int l = 0; l < count; l++)
             {
-                b.BeginSection(ImageSectionTypes.LatentWeightsS32, 0);
-                b.WriteInt32s(layer.LatentWeights, 0, n * m);
-                b.EndSection();
-
-                b.BeginSection(ImageSectionTypes.HomeostasisS32, 0);
-                b.WriteInt32s(homeostasis.Values, 0, n);
-                b.EndSection();
-
-                b.BeginSection(ImageSectionTypes.BiasPendingS32, 0);
-                b.WriteInt32s(layer.PendingBiasSteps, 0, n);
-                b.EndSection();
-
-                b.BeginSection(ImageSectionTypes.HomeostasisTraceS32, 0);
-                b.WriteInt32s(homeostasis.IsStreaming ? homeostasis.Averages : homeostasis.BatchSums, 0, n);
-                b.EndSection();
-
-                ImageRecords c = new ImageRecords();
-                c.SetInt32(KeyHomeostasisPending, homeostasis.PendingCount);
-                c.SetInt64(KeyHomeostasisUpdates, homeostasis.Updates);
-                c.SetInt32(KeyInBatch, layer.SamplesInBatch);
-                c.SetInt64(KeySamplesSeen, layer.SamplesSeen);
-                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
-                c.WriteTo(b);
+                b.BeginSection(ImageSectionTypes.WeightsS16, l);
+                b.WriteInt16s(layers[l].Weights, 0, layers[l].OutputSize * layers[l].InputSize);
                 b.EndSection();
             }
 
+            for (int l = 0; l < count; l++)
+            {
+                b.BeginSection(ImageSectionTypes.BiasesS32, l);
+                b.WriteInt32s(layers[l].Biases, 0, layers[l].OutputSize);
+                b.EndSection();
+            }
+
+            if (homeostasis != null)
+            {
+                for (int l = 0; l < count; l++)
+                {
+                    b.BeginSection(ImageSectionTypes.LatentWeightsS32, l);
+                    b.WriteInt32s(layers[l].LatentWeights, 0, layers[l].OutputSize * layers[l].InputSize);
+                    b.EndSection();
+                }
+
+                for (int l = 0; l < count; l++)
+                {
+                    b.BeginSection(ImageSectionTypes.HomeostasisS32, l);
+                    b.WriteInt32s(homeostasis[l].Values, 0, layers[l].OutputSize);
+                    b.EndSection();
+                }
+
+                for (int l = 0; l < count; l++)
+                {
+                    b.BeginSection(ImageSectionTypes.BiasPendingS32, l);
+                    b.WriteInt32s(layers[l].PendingBiasSteps, 0, layers[l].OutputSize);
+                    b.EndSection();
+                }
+
+                for (int l = 0; l < count; l++)
+                {
+                    b.BeginSection(ImageSectionTypes.HomeostasisTraceS32, l);
+                    b.WriteInt32s(Trace(homeostasis[l]), 0, layers[l].OutputSize);
+                    b.EndSection();
+                }
+
+                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
+                counters.WriteTo(b);
+                b.EndSection();
+            }
+
+            EmitClassMapAndMetadata(b, association, metadata);
+        }
+
+        private static byte[] WriteEp(int kind, EquilibriumPropagationNetwork network, EquilibriumPropagationSettings settings, SelfDefinedTargetSettings targets, EquilibriumPropagationLearner learner, Homeostasis homeostasis, DirectAssociation association, bool semi, ImageRecords metadata)
+        {
+            ImageRecords hyper = Records(RuleEquilibriumPropagation, settings, null, null, null, targets, association.ClassCount, semi);
+            ImageRecords counters = null;
+            if (learner != null)
+            {
+                counters = EquilibriumPropagationImage.CounterRecords(learner);
+                AddHomeostasisCounters(counters, "", homeostasis);
+            }
+
+            ModelImageBuilder plan = new ModelImageBuilder(kind, ImageLearnerKinds.Sdt);
+            EmitEp(plan, network, hyper, learner, homeostasis, counters, association, metadata);
+            ModelImageBuilder writer = plan.CreateWriter();
+            EmitEp(writer, network, hyper, learner, homeostasis, counters, association, metadata);
+            return writer.Finish();
+        }
+
+        private static void EmitEp(ModelImageBuilder b, EquilibriumPropagationNetwork network, ImageRecords hyper, EquilibriumPropagationLearner learner, Homeostasis homeostasis, ImageRecords counters, DirectAssociation association, ImageRecords metadata)
+        {
+            EquilibriumPropagationImage.EmitParameters(b, network, hyper);
+            if (learner != null)
+            {
+                NetworkDescription d = network.Description;
+                int last = d.WeightLayerCount - 1;
+                EquilibriumPropagationImage.EmitLearnerState(b, learner);
+                for (int l = 0; l <= last; l++)
+                {
+                    // Only the output layer has homeostasis; the format keeps per-layer sections for every layer.
+                    b.BeginSection(ImageSectionTypes.HomeostasisS32, l);
+                    if (l == last)
+                    {
+                        b.WriteInt32s(homeostasis.Values, 0, d.OutputSize);
+                    }
+                    else
+                    {
+                        b.WriteZeros(4 * d.Size(l + 1));
+                    }
+
+                    b.EndSection();
+                }
+
+                EquilibriumPropagationImage.EmitBiasPending(b, learner);
+                for (int l = 0; l <= last; l++)
+                {
+                    b.BeginSection(ImageSectionTypes.HomeostasisTraceS32, l);
+                    if (l == last)
+                    {
+                        b.WriteInt32s(Trace(homeostasis), 0, d.OutputSize);
+                    }
+                    else
+                    {
+                        b.WriteZeros(4 * d.Size(l + 1));
+                    }
+
+                    b.EndSection();
+                }
+
+                b.BeginSection(ImageSectionTypes.LearnerCounters, 0);
+                counters.WriteTo(b);
+                b.EndSection();
+            }
+
+            EmitClassMapAndMetadata(b, association, metadata);
+        }
+
+        private static void EmitClassMapAndMetadata(ModelImageBuilder b, DirectAssociation association, ImageRecords metadata)
+        {
             b.BeginSection(ImageSectionTypes.ClassMapS32, 0);
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < association.NeuronCount; j++)
             {
                 b.WriteInt32(association.AssignedClass(j));
             }
@@ -447,25 +1098,130 @@ namespace EdgeLearn.Runtime.Images
             }
         }
 
+        private static int[] Trace(Homeostasis homeostasis)
+        {
+            return homeostasis.IsStreaming ? homeostasis.Averages : homeostasis.BatchSums;
+        }
+
         // ---------------------------------------------------------------- reading
 
-        private static bool Validate(ModelImage image, out DeltaRuleSettings delta, out SelfDefinedTargetSettings targets, out int classes, out bool semi, out ImageError error)
+        // What a validated image configures.
+        private sealed class Configuration
         {
-            delta = null;
-            targets = null;
-            classes = 0;
-            semi = false;
+            public int Rule;
+            public DeltaRuleSettings Delta;
+            public DeltaRuleSettings FeatureDelta;
+            public SelfDefinedTargetSettings Targets;
+            public SelfDefinedTargetSettings FeatureTargets;
+            public EquilibriumPropagationSettings Ep;
+            public int Classes;
+            public bool Semi;
+        }
+
+        private static bool Validate(ModelImage image, out Configuration configuration, out ImageError error)
+        {
+            configuration = null;
             if (image.LearnerKind != ImageLearnerKinds.Sdt)
             {
                 error = new ImageError(ImageErrorCode.WrongLearnerKind, ImageFormat.LearnerKindOffset, "image is for learner '" + ImageLearnerKinds.Name(image.LearnerKind) + "', not 'sdt'");
                 return false;
             }
 
+            ImageRecords h = image.Hyperparameters;
+            int hOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.Hyperparameters, 0));
+            int rule;
+            if (h.IndexOf(KeyRule) < 0)
+            {
+                error = new ImageError(ImageErrorCode.MissingKey, hOffset, "HYPERPARAMETERS has no record '" + KeyRule + "'");
+                return false;
+            }
+
+            if (!ImageRecordChecks.Int32(h, KeyRule, hOffset, out rule, out error))
+            {
+                return false;
+            }
+
+            if (rule != RuleDelta && rule != RuleEquilibriumPropagation && rule != RuleDeltaStack)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyRule, hOffset), "rule " + rule + " is not defined: 1 (delta rule), 2 (EP network) or 3 (delta-rule stack)");
+                return false;
+            }
+
+            Configuration c = new Configuration();
+            c.Rule = rule;
+            if (!CheckArchitecture(image, rule, out error))
+            {
+                return false;
+            }
+
+            string learner = "sdt rule " + rule + " (" + RuleName(rule) + ")";
+            string[] keys = rule == RuleDelta ? RuleDeltaKeys : rule == RuleEquilibriumPropagation ? RuleEpKeys : RuleStackKeys;
+            if (!ImageRecordChecks.CheckKeys(h, keys, "HYPERPARAMETERS", learner, hOffset, out error))
+            {
+                return false;
+            }
+
+            NetworkDescription d = image.Description;
+            if (!ReadClassMapSettings(image, h, hOffset, out c.Classes, out c.Semi, out error)
+                || !ReadTargets(h, hOffset, "", d.OutputSize, out c.Targets, out error))
+            {
+                return false;
+            }
+
+            if (rule == RuleEquilibriumPropagation)
+            {
+                if (!EquilibriumPropagationImage.ReadSettingsValues(image, h, hOffset, out c.Ep, out error))
+                {
+                    return false;
+                }
+            }
+            else if (!ReadDelta(h, hOffset, "", out c.Delta, out error))
+            {
+                return false;
+            }
+
+            if (rule == RuleDeltaStack && (!ReadTargets(h, hOffset, FeaturePrefix, d.Size(1), out c.FeatureTargets, out error) || !ReadDelta(h, hOffset, FeaturePrefix, out c.FeatureDelta, out error)))
+            {
+                return false;
+            }
+
+            if (!CheckSections(image, c, out error) || !CheckClassMap(image, c, out error))
+            {
+                return false;
+            }
+
+            if (image.IsFull && !CheckState(image, c, out error))
+            {
+                return false;
+            }
+
+            configuration = c;
+            error = null;
+            return true;
+        }
+
+        private static bool CheckArchitecture(ModelImage image, int rule, out ImageError error)
+        {
             int modelAt = image.SectionOffset(image.FindSection(ImageSectionTypes.Model, 0));
             NetworkDescription d = image.Description;
-            if (d.LayerCount != 2)
+            if (rule == RuleEquilibriumPropagation)
             {
-                error = new ImageError(ImageErrorCode.BadArchitecture, modelAt, "sdt images hold one delta-rule layer (2 layer widths), this one has " + d.LayerCount + " widths");
+                if (image.WeightFormat != ImageFormat.WeightsB1 && image.WeightFormat != ImageFormat.WeightsS8)
+                {
+                    error = new ImageError(ImageErrorCode.UnsupportedFormat, modelAt + 4, "sdt rule 2 (EP network) has b1 or s8 weights, not " + ImageFormat.WeightFormatName(image.WeightFormat));
+                    return false;
+                }
+
+                error = null;
+                return true;
+            }
+
+            int widths = rule == RuleDelta ? 2 : 3;
+            if (d.LayerCount != widths)
+            {
+                error = new ImageError(ImageErrorCode.BadArchitecture, modelAt, rule == RuleDelta
+                    ? "sdt rule 1 holds one delta-rule layer (2 layer widths), this image has " + d.LayerCount + " widths"
+                    : "sdt rule 3 holds a feature layer and a head (3 layer widths), this image has " + d.LayerCount + " widths");
                 return false;
             }
 
@@ -482,73 +1238,12 @@ namespace EdgeLearn.Runtime.Images
             }
 
             int scalesAt = image.SectionOffset(image.FindSection(ImageSectionTypes.Scales, 0));
-            int scale = ImageBytes.ReadInt32(image.Buffer, image.Start + scalesAt);
-            if (scale != WeightScaleQ15)
+            for (int l = 0; l < d.WeightLayerCount; l++)
             {
-                error = new ImageError(ImageErrorCode.BadValue, scalesAt, "the s16 weights are Q3.12: the scale must be " + WeightScaleQ15 + " (2^-12 in Q0.15), not " + scale);
-                return false;
-            }
-
-            if (!ReadSettings(image, out delta, out targets, out classes, out semi, out error))
-            {
-                return false;
-            }
-
-            for (int i = 0; i < image.SectionCount; i++)
-            {
-                int t = image.SectionType(i);
-                bool known = false;
-                for (int k = 0; k < StateTypes.Length; k++)
+                int scale = ImageBytes.ReadInt32(image.Buffer, image.Start + scalesAt + 4 * l);
+                if (scale != WeightScaleQ15)
                 {
-                    known |= t == StateTypes[k];
-                }
-
-                if (ImageSectionTypes.IsLearnerState(t) && t != ImageSectionTypes.LearnerCounters && !known)
-                {
-                    error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not state of an sdt delta-rule learner");
-                    return false;
-                }
-
-                if (t == ImageSectionTypes.ReadoutWeightsS16 || t == ImageSectionTypes.ReadoutBiasesS32)
-                {
-                    error = new ImageError(ImageErrorCode.UnexpectedSection, ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i, "section " + ImageSectionTypes.Name(t) + " is not defined for learner 'sdt' (its class map gives the classes)");
-                    return false;
-                }
-            }
-
-            int mapIndex = image.FindSection(ImageSectionTypes.ClassMapS32, 0);
-            if (mapIndex < 0)
-            {
-                error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the sdt image has no CLASS_MAP_S32 section");
-                return false;
-            }
-
-            int group = d.OutputSize / classes;
-            int p = image.PayloadStart(mapIndex);
-            for (int j = 0; j < d.OutputSize; j++)
-            {
-                int c = ImageBytes.ReadInt32(image.Buffer, p + 4 * j);
-                if (c < -1 || c >= classes || (semi && c != j / group))
-                {
-                    string rule = semi ? "the class group " + (j / group) : "a class in [-1, " + classes + ")";
-                    error = new ImageError(ImageErrorCode.BadValue, image.SectionOffset(mapIndex) + 4 * j, "neuron " + j + " has class " + c + "; it must be " + rule);
-                    return false;
-                }
-            }
-
-            if (image.IsFull)
-            {
-                for (int k = 0; k < StateTypes.Length; k++)
-                {
-                    if (!image.HasSectionType(StateTypes[k]))
-                    {
-                        error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(StateTypes[k]) + " section");
-                        return false;
-                    }
-                }
-
-                if (!CheckCounters(image, delta, targets, out error))
-                {
+                    error = new ImageError(ImageErrorCode.BadValue, scalesAt + 4 * l, "the s16 weights of layer " + l + " are Q3.12: the scale must be " + WeightScaleQ15 + " (2^-12 in Q0.15), not " + scale);
                     return false;
                 }
             }
@@ -557,53 +1252,12 @@ namespace EdgeLearn.Runtime.Images
             return true;
         }
 
-        private static bool ReadSettings(ModelImage image, out DeltaRuleSettings delta, out SelfDefinedTargetSettings targets, out int classes, out bool semi, out ImageError error)
+        private static bool ReadClassMapSettings(ModelImage image, ImageRecords h, int hOffset, out int classes, out bool semi, out ImageError error)
         {
-            delta = null;
-            targets = null;
-            classes = 0;
             semi = false;
-            ImageRecords h = image.Hyperparameters;
-            int hOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.Hyperparameters, 0));
-            if (!ImageRecordChecks.CheckKeys(h, HyperparameterKeys, "HYPERPARAMETERS", "sdt", hOffset, out error))
-            {
-                return false;
-            }
-
-            double averageRate;
-            int batchSize;
-            double biasRate;
-            int classCount;
-            int homeostasisBatch;
-            int mode;
-            double homeostasisRate;
-            int leak;
-            double rate;
-            int rule;
-            long seed;
-            double smoothing;
             int supervision;
-            int winners;
-            if (!ImageRecordChecks.Float64(h, KeyAverageRate, hOffset, out averageRate, out error) || !ImageRecordChecks.Int32(h, KeyBatchSize, hOffset, out batchSize, out error)
-                || !ImageRecordChecks.Float64(h, KeyBiasLearningRate, hOffset, out biasRate, out error) || !ImageRecordChecks.Int32(h, KeyClasses, hOffset, out classCount, out error)
-                || !ImageRecordChecks.Int32(h, KeyHomeostasisBatchSize, hOffset, out homeostasisBatch, out error) || !ImageRecordChecks.Int32(h, KeyHomeostasisMode, hOffset, out mode, out error)
-                || !ImageRecordChecks.Float64(h, KeyHomeostasisRate, hOffset, out homeostasisRate, out error) || !ImageRecordChecks.Int32(h, KeyLeakShift, hOffset, out leak, out error)
-                || !ImageRecordChecks.Float64(h, KeyLearningRate, hOffset, out rate, out error) || !ImageRecordChecks.Int32(h, KeyRule, hOffset, out rule, out error)
-                || !ImageRecordChecks.Int64(h, KeySeed, hOffset, out seed, out error) || !ImageRecordChecks.Float64(h, KeySmoothing, hOffset, out smoothing, out error)
-                || !ImageRecordChecks.Int32(h, KeySupervision, hOffset, out supervision, out error) || !ImageRecordChecks.Int32(h, KeyWinners, hOffset, out winners, out error))
+            if (!ImageRecordChecks.Int32(h, KeyClasses, hOffset, out classes, out error) || !ImageRecordChecks.Int32(h, KeySupervision, hOffset, out supervision, out error))
             {
-                return false;
-            }
-
-            if (rule != RuleDelta)
-            {
-                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyRule, hOffset), "rule " + rule + " is not supported; sdt images of this version hold the delta rule (1)");
-                return false;
-            }
-
-            if (seed < 0 || seed > 0xFFFFFFFFL)
-            {
-                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
                 return false;
             }
 
@@ -614,81 +1268,246 @@ namespace EdgeLearn.Runtime.Images
             }
 
             NetworkDescription d = image.Description;
-            bool isSemi = supervision == SupervisionSemiSupervised;
-            if (classCount < 1 || classCount > 65536 || (isSemi && d.OutputSize % classCount != 0))
+            semi = supervision == SupervisionSemiSupervised;
+            if (classes < 1 || classes > 65536 || (semi && d.OutputSize % classes != 0))
             {
-                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyClasses, hOffset), "classes " + classCount + " is outside [1, 65536]" + (isSemi ? " or does not divide the " + d.OutputSize + " outputs into class groups" : ""));
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, KeyClasses, hOffset), "classes " + classes + " is outside [1, 65536]" + (semi ? " or does not divide the " + d.OutputSize + " outputs into class groups" : ""));
                 return false;
             }
 
-            int group = isSemi ? d.OutputSize / classCount : 1;
+            int group = semi ? d.OutputSize / classes : 1;
             if (d.NeuronsPerClass != group)
             {
-                error = new ImageError(ImageErrorCode.BadArchitecture, image.SectionOffset(image.FindSection(ImageSectionTypes.Model, 0)) + 2, "MODEL declares " + d.NeuronsPerClass + " neurons per class; " + (isSemi ? "a semi-supervised layer of " + d.OutputSize + " outputs and " + classCount + " classes has " + group : "an unsupervised layer has 1"));
+                error = new ImageError(ImageErrorCode.BadArchitecture, image.SectionOffset(image.FindSection(ImageSectionTypes.Model, 0)) + 2, "MODEL declares " + d.NeuronsPerClass + " neurons per class; " + (semi ? "a semi-supervised output layer of " + d.OutputSize + " neurons and " + classes + " classes has " + group : "an unsupervised output layer has 1"));
                 return false;
             }
 
-            DeltaRuleSettings ds = new DeltaRuleSettings();
-            ds.BatchSize = batchSize;
-            ds.LearningRate = rate;
-            ds.BiasLearningRate = biasRate;
-            ds.Seed = (uint)seed;
+            return true;
+        }
+
+        private static bool ReadTargets(ImageRecords h, int hOffset, string prefix, int outputs, out SelfDefinedTargetSettings targets, out ImageError error)
+        {
+            targets = null;
+            double averageRate;
+            int batch;
+            int mode;
+            double rate;
+            int leak;
+            double smoothing;
+            int winners;
+            if (!ImageRecordChecks.Float64(h, prefix + KeyAverageRate, hOffset, out averageRate, out error) || !ImageRecordChecks.Int32(h, prefix + KeyHomeostasisBatchSize, hOffset, out batch, out error)
+                || !ImageRecordChecks.Int32(h, prefix + KeyHomeostasisMode, hOffset, out mode, out error) || !ImageRecordChecks.Float64(h, prefix + KeyHomeostasisRate, hOffset, out rate, out error)
+                || !ImageRecordChecks.Int32(h, prefix + KeyLeakShift, hOffset, out leak, out error) || !ImageRecordChecks.Float64(h, prefix + KeySmoothing, hOffset, out smoothing, out error)
+                || !ImageRecordChecks.Int32(h, prefix + KeyWinners, hOffset, out winners, out error))
+            {
+                return false;
+            }
+
             SelfDefinedTargetSettings ts = new SelfDefinedTargetSettings();
             ts.AverageRate = averageRate;
-            ts.BatchSize = homeostasisBatch;
-            ts.HomeostasisRate = homeostasisRate;
+            ts.BatchSize = batch;
+            ts.HomeostasisRate = rate;
             ts.LeakShift = leak;
             ts.Mode = (HomeostasisMode)mode;
             ts.Smoothing = smoothing;
             ts.Winners = winners;
             try
             {
-                ds.Validate();
-                ts.Validate(d.OutputSize);
+                ts.Validate(outputs);
             }
             catch (ArgumentException e)
             {
                 // Validate names the setting and its range; the image is refused with that message.
-                error = new ImageError(ImageErrorCode.BadValue, hOffset, "hyperparameter out of range: " + e.Message);
+                error = new ImageError(ImageErrorCode.BadValue, hOffset, "hyperparameter out of range" + (prefix.Length > 0 ? " (feature layer)" : "") + ": " + e.Message);
+                return false;
+            }
+
+            targets = ts;
+            return true;
+        }
+
+        private static bool ReadDelta(ImageRecords h, int hOffset, string prefix, out DeltaRuleSettings delta, out ImageError error)
+        {
+            delta = null;
+            int batch;
+            double biasRate;
+            double rate;
+            long seed;
+            if (!ImageRecordChecks.Int32(h, prefix + KeyBatchSize, hOffset, out batch, out error) || !ImageRecordChecks.Float64(h, prefix + KeyBiasLearningRate, hOffset, out biasRate, out error)
+                || !ImageRecordChecks.Float64(h, prefix + KeyLearningRate, hOffset, out rate, out error) || !ImageRecordChecks.Int64(h, prefix + KeySeed, hOffset, out seed, out error))
+            {
+                return false;
+            }
+
+            if (seed < 0 || seed > 0xFFFFFFFFL)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(h, prefix + KeySeed, hOffset), "seed " + seed + " is outside [0, 4294967295]");
+                return false;
+            }
+
+            DeltaRuleSettings ds = new DeltaRuleSettings();
+            ds.BatchSize = batch;
+            ds.BiasLearningRate = biasRate;
+            ds.LearningRate = rate;
+            ds.Seed = (uint)seed;
+            try
+            {
+                ds.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, hOffset, "hyperparameter out of range" + (prefix.Length > 0 ? " (feature layer)" : "") + ": " + e.Message);
                 return false;
             }
 
             delta = ds;
-            targets = ts;
-            classes = classCount;
-            semi = isSemi;
+            return true;
+        }
+
+        // Learner-state sections only of the rule's kinds, no readout.
+        private static bool CheckSections(ModelImage image, Configuration c, out ImageError error)
+        {
+            int weightState = c.Rule == RuleEquilibriumPropagation ? EquilibriumPropagationImage.StateSectionType(c.Ep.WeightFormat, c.Ep.AccumulatorBits) : ImageSectionTypes.LatentWeightsS32;
+            for (int i = 0; i < image.SectionCount; i++)
+            {
+                int t = image.SectionType(i);
+                int entry = ImageFormat.HeaderSize + ImageFormat.SectionEntrySize * i;
+                bool known = t == weightState || t == ImageSectionTypes.HomeostasisS32 || t == ImageSectionTypes.BiasPendingS32 || t == ImageSectionTypes.HomeostasisTraceS32 || t == ImageSectionTypes.LearnerCounters;
+                if (ImageSectionTypes.IsLearnerState(t) && !known)
+                {
+                    string what = c.Rule == RuleEquilibriumPropagation
+                        ? "a " + ImageFormat.WeightFormatName(image.WeightFormat) + " EP learner with " + c.Ep.AccumulatorBits + "-bit accumulators (expected " + ImageSectionTypes.Name(weightState) + ")"
+                        : "an sdt delta-rule learner";
+                    error = new ImageError(ImageErrorCode.UnexpectedSection, entry, "section " + ImageSectionTypes.Name(t) + " is not state of " + what);
+                    return false;
+                }
+
+                if (t == ImageSectionTypes.ReadoutWeightsS16 || t == ImageSectionTypes.ReadoutBiasesS32)
+                {
+                    error = new ImageError(ImageErrorCode.UnexpectedSection, entry, "section " + ImageSectionTypes.Name(t) + " is not defined for learner 'sdt' (its class map gives the classes)");
+                    return false;
+                }
+            }
+
             error = null;
             return true;
         }
 
-        private static bool CheckCounters(ModelImage image, DeltaRuleSettings delta, SelfDefinedTargetSettings targets, out ImageError error)
+        private static bool CheckClassMap(ModelImage image, Configuration c, out ImageError error)
         {
-            ImageRecords c = image.Counters;
+            int mapIndex = image.FindSection(ImageSectionTypes.ClassMapS32, 0);
+            if (mapIndex < 0)
+            {
+                error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the sdt image has no CLASS_MAP_S32 section");
+                return false;
+            }
+
+            int outputs = image.Description.OutputSize;
+            int group = outputs / c.Classes;
+            int p = image.PayloadStart(mapIndex);
+            for (int j = 0; j < outputs; j++)
+            {
+                int k = ImageBytes.ReadInt32(image.Buffer, p + 4 * j);
+                if (k < -1 || k >= c.Classes || (c.Semi && k != j / group))
+                {
+                    string rule = c.Semi ? "the class group " + (j / group) : "a class in [-1, " + c.Classes + ")";
+                    error = new ImageError(ImageErrorCode.BadValue, image.SectionOffset(mapIndex) + 4 * j, "neuron " + j + " has class " + k + "; it must be " + rule);
+                    return false;
+                }
+            }
+
+            error = null;
+            return true;
+        }
+
+        // A full image: state sections present, counters (keys, types, ranges), homeostasis traces.
+        private static bool CheckState(ModelImage image, Configuration c, out ImageError error)
+        {
+            int weightState = c.Rule == RuleEquilibriumPropagation ? EquilibriumPropagationImage.StateSectionType(c.Ep.WeightFormat, c.Ep.AccumulatorBits) : ImageSectionTypes.LatentWeightsS32;
+            int[] required = { weightState, ImageSectionTypes.HomeostasisS32, ImageSectionTypes.BiasPendingS32, ImageSectionTypes.HomeostasisTraceS32 };
+            for (int k = 0; k < required.Length; k++)
+            {
+                if (!image.HasSectionType(required[k]))
+                {
+                    error = new ImageError(ImageErrorCode.MissingSection, ImageFormat.HeaderSize, "the full image has no " + ImageSectionTypes.Name(required[k]) + " section");
+                    return false;
+                }
+            }
+
+            ImageRecords counters = image.Counters;
             int cOffset = image.SectionOffset(image.FindSection(ImageSectionTypes.LearnerCounters, 0));
-            if (!ImageRecordChecks.CheckKeys(c, CounterKeys, "LEARNER_COUNTERS", "sdt", cOffset, out error))
+            string[] keys = c.Rule == RuleDelta ? RuleDeltaCounters : c.Rule == RuleEquilibriumPropagation ? RuleEpCounters : RuleStackCounters;
+            if (!ImageRecordChecks.CheckKeys(counters, keys, "LEARNER_COUNTERS", "sdt rule " + c.Rule + " (" + RuleName(c.Rule) + ")", cOffset, out error))
             {
                 return false;
             }
 
-            int pending;
-            long updates;
+            int last = image.Description.WeightLayerCount - 1;
+            if (c.Rule == RuleEquilibriumPropagation)
+            {
+                if (!EquilibriumPropagationImage.CheckCounterValues(counters, cOffset, c.Ep, out error) || !CheckHomeostasis(image, counters, cOffset, "", c.Targets, last, out error))
+                {
+                    return false;
+                }
+
+                // Hidden layers have no homeostasis: their per-layer sections hold zeros.
+                for (int l = 0; l < last; l++)
+                {
+                    if (!CheckZeros(image, ImageSectionTypes.HomeostasisS32, l, out error) || !CheckZeros(image, ImageSectionTypes.HomeostasisTraceS32, l, out error))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            if (c.Rule == RuleDeltaStack
+                && (!CheckDeltaCounters(counters, cOffset, FeaturePrefix, c.FeatureDelta, out error) || !CheckHomeostasis(image, counters, cOffset, FeaturePrefix, c.FeatureTargets, 0, out error)))
+            {
+                return false;
+            }
+
+            return CheckDeltaCounters(counters, cOffset, "", c.Delta, out error) && CheckHomeostasis(image, counters, cOffset, "", c.Targets, last, out error);
+        }
+
+        private static bool CheckDeltaCounters(ImageRecords c, int cOffset, string prefix, DeltaRuleSettings delta, out ImageError error)
+        {
             int inBatch;
             long samples;
-            if (!ImageRecordChecks.Int32(c, KeyHomeostasisPending, cOffset, out pending, out error) || !ImageRecordChecks.Int64(c, KeyHomeostasisUpdates, cOffset, out updates, out error)
-                || !ImageRecordChecks.Int32(c, KeyInBatch, cOffset, out inBatch, out error) || !ImageRecordChecks.Int64(c, KeySamplesSeen, cOffset, out samples, out error))
+            if (!ImageRecordChecks.Int32(c, prefix + KeyInBatch, cOffset, out inBatch, out error) || !ImageRecordChecks.Int64(c, prefix + KeySamplesSeen, cOffset, out samples, out error))
             {
                 return false;
             }
 
-            if (updates < 0 || samples < 0)
+            if (samples < 0)
             {
-                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, updates < 0 ? KeyHomeostasisUpdates : KeySamplesSeen, cOffset), "counters must be non-negative (homeostasis updates " + updates + ", samples " + samples + ")");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, prefix + KeySamplesSeen, cOffset), "samples seen " + samples + " must be non-negative");
                 return false;
             }
 
             if (inBatch < 0 || inBatch >= delta.BatchSize)
             {
-                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + delta.BatchSize + ")");
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, prefix + KeyInBatch, cOffset), "samples in the open batch " + inBatch + " is outside [0, " + delta.BatchSize + ")");
+                return false;
+            }
+
+            return true;
+        }
+
+        // The homeostasis of weight layer `layer` (its outputs): counters and, in mini-batch mode, the target sums.
+        private static bool CheckHomeostasis(ModelImage image, ImageRecords c, int cOffset, string prefix, SelfDefinedTargetSettings targets, int layer, out ImageError error)
+        {
+            int pending;
+            long updates;
+            if (!ImageRecordChecks.Int32(c, prefix + KeyHomeostasisPending, cOffset, out pending, out error) || !ImageRecordChecks.Int64(c, prefix + KeyHomeostasisUpdates, cOffset, out updates, out error))
+            {
+                return false;
+            }
+
+            if (updates < 0)
+            {
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, prefix + KeyHomeostasisUpdates, cOffset), "homeostasis updates " + updates + " must be non-negative");
                 return false;
             }
 
@@ -696,22 +1515,23 @@ namespace EdgeLearn.Runtime.Images
             int most = streaming ? 0 : targets.BatchSize - 1;
             if (pending < 0 || pending > most)
             {
-                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyHomeostasisPending, cOffset), "targets in the open homeostasis batch " + pending + " is outside [0, " + most + "]" + (streaming ? " (streaming homeostasis has no batch)" : ""));
+                error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, prefix + KeyHomeostasisPending, cOffset), "targets in the open homeostasis batch " + pending + " is outside [0, " + most + "]" + (streaming ? " (streaming homeostasis has no batch)" : ""));
                 return false;
             }
 
             if (!streaming)
             {
                 // Each sum adds `pending` Q0.15 targets in [0, 32767].
-                int trace = image.FindSection(ImageSectionTypes.HomeostasisTraceS32, 0);
+                int trace = image.FindSection(ImageSectionTypes.HomeostasisTraceS32, layer);
                 int p = image.PayloadStart(trace);
                 long top = (long)pending * FixedPoint.Q15Max;
-                for (int j = 0; j < image.Description.OutputSize; j++)
+                int n = image.Description.Size(layer + 1);
+                for (int j = 0; j < n; j++)
                 {
                     int v = ImageBytes.ReadInt32(image.Buffer, p + 4 * j);
                     if (v < 0 || v > top)
                     {
-                        error = new ImageError(ImageErrorCode.BadValue, image.SectionOffset(trace) + 4 * j, "target sum of neuron " + j + " is " + v + "; " + pending + " pending targets give [0, " + top + "]");
+                        error = new ImageError(ImageErrorCode.BadValue, image.SectionOffset(trace) + 4 * j, "target sum of neuron " + j + " of layer " + (layer + 1) + " is " + v + "; " + pending + " pending targets give [0, " + top + "]");
                         return false;
                     }
                 }
@@ -721,19 +1541,176 @@ namespace EdgeLearn.Runtime.Images
             return true;
         }
 
-        private static void CopyParameters(ModelImage image, DeltaRuleLearner layer)
+        private static bool CheckZeros(ModelImage image, int type, int layer, out ImageError error)
+        {
+            int i = image.FindSection(type, layer);
+            int p = image.PayloadStart(i);
+            for (int k = 0; k < image.SectionLength(i); k += 4)
+            {
+                if (ImageBytes.ReadInt32(image.Buffer, p + k) != 0)
+                {
+                    error = new ImageError(ImageErrorCode.BadValue, image.SectionOffset(i) + k, "section " + ImageSectionTypes.Name(type) + "[" + layer + "] belongs to a hidden EP layer, which has no homeostasis: it must hold zeros");
+                    return false;
+                }
+            }
+
+            error = null;
+            return true;
+        }
+
+        // ---------------------------------------------------------------- restoring
+
+        private static void CheckRestoreArguments(ModelImage image, object learner, SelfDefinedTargetProvider provider, DirectAssociation association)
+        {
+            if (image == null)
+            {
+                throw new ArgumentNullException(nameof(image));
+            }
+
+            if (learner == null)
+            {
+                throw new ArgumentNullException(nameof(learner));
+            }
+
+            if (provider == null)
+            {
+                throw new ArgumentNullException(nameof(provider));
+            }
+
+            if (association == null)
+            {
+                throw new ArgumentNullException(nameof(association));
+            }
+        }
+
+        private static bool ValidateRestore(ModelImage image, int rule, out Configuration c, out ImageError error)
+        {
+            if (!Validate(image, out c, out error))
+            {
+                return false;
+            }
+
+            if (!image.IsFull)
+            {
+                error = new ImageError(ImageErrorCode.NotFullImage, ImageFormat.ImageKindOffset, "an inference image has no learner state to restore");
+                return false;
+            }
+
+            if (c.Rule != rule)
+            {
+                error = new ImageError(ImageErrorCode.IncompatibleModel, ImageRecordChecks.Offset(image.Hyperparameters, KeyRule, ImageFormat.HeaderSize), "the image holds sdt rule " + c.Rule + " (" + RuleName(c.Rule) + "), the learner given is rule " + rule + " (" + RuleName(rule) + ")");
+                return false;
+            }
+
+            return true;
+        }
+
+        private static bool Compatible(string mismatch, out ImageError error)
+        {
+            error = mismatch == null ? null : new ImageError(ImageErrorCode.IncompatibleModel, ImageFormat.HeaderSize, mismatch);
+            return mismatch == null;
+        }
+
+        // Null when layer `index` of the image fits the layer and its provider (and the output's class map), else what differs.
+        private static string DeltaMismatch(ModelImage image, int index, DeltaRuleLearner layer, SelfDefinedTargetProvider provider, DirectAssociation association)
+        {
+            NetworkDescription d = image.Description;
+            if (layer.InputSize != d.Size(index) || layer.OutputSize != d.Size(index + 1))
+            {
+                return "image layer " + index + " is " + d.Size(index) + "-" + d.Size(index + 1) + ", the learner's " + layer.InputSize + "-" + layer.OutputSize;
+            }
+
+            if (provider.OutputSize != layer.OutputSize)
+            {
+                return "the provider of layer " + index + " makes targets for " + provider.OutputSize + " neurons, the layer has " + layer.OutputSize;
+            }
+
+            return association == null ? null : OutputMismatch(image, provider, association);
+        }
+
+        private static string OutputMismatch(ModelImage image, SelfDefinedTargetProvider provider, DirectAssociation association)
+        {
+            int n = image.Description.OutputSize;
+            if (provider.OutputSize != n || association.NeuronCount != n)
+            {
+                return "image output layer has " + n + " neurons; the provider has " + provider.OutputSize + ", the class map " + association.NeuronCount;
+            }
+
+            return null;
+        }
+
+        private static string NetworkMismatch(ModelImage image, EquilibriumPropagationNetwork n)
+        {
+            NetworkDescription a = image.Description;
+            NetworkDescription b = n.Description;
+            bool same = a.LayerCount == b.LayerCount && a.NeuronsPerClass == b.NeuronsPerClass;
+            for (int l = 0; same && l < a.LayerCount; l++)
+            {
+                same = a.Size(l) == b.Size(l);
+            }
+
+            if (!same)
+            {
+                return "image architecture " + a.ToString() + " (G " + a.NeuronsPerClass + ") differs from the network's " + b.ToString() + " (G " + b.NeuronsPerClass + ")";
+            }
+
+            int scales = image.PayloadStart(image.FindSection(ImageSectionTypes.Scales, 0));
+            for (int l = 0; l < a.WeightLayerCount; l++)
+            {
+                if (ImageBytes.ReadInt32(image.Buffer, scales + 4 * l) != n.AlphaQ15[l])
+                {
+                    return "image scale of layer " + l + " differs from the network's";
+                }
+            }
+
+            return null;
+        }
+
+        // Formats, rates, seeds, target settings, classes: everything HYPERPARAMETERS holds must equal the live objects'.
+        private static string RecordsMismatch(ModelImage image, int rule, EquilibriumPropagationSettings ep, DeltaRuleSettings featureDelta, DeltaRuleSettings delta, SelfDefinedTargetSettings featureTargets, SelfDefinedTargetSettings targets, int classes, bool semi)
+        {
+            if (ep != null && ep.WeightFormat == WeightFormat.B1 != (image.WeightFormat == ImageFormat.WeightsB1))
+            {
+                return "image weights " + ImageFormat.WeightFormatName(image.WeightFormat) + " differ from the learner's " + ep.WeightFormat;
+            }
+
+            if (ep != null && ep.ActivationFormat == ActivationFormat.Binary != (image.ActivationFormat == ImageFormat.ActivationsBinary))
+            {
+                return "image activations " + ImageFormat.ActivationFormatName(image.ActivationFormat) + " differ from the learner's " + ep.ActivationFormat;
+            }
+
+            ImageRecords live = Records(rule, ep, featureDelta, delta, featureTargets, targets, classes, semi);
+            return live.ContentEquals(image.Hyperparameters) ? null : "image hyperparameters differ from the learner's settings (rates, batch sizes, seeds, target settings or classes)";
+        }
+
+        // ---------------------------------------------------------------- copying (after validation)
+
+        private static int[] ClassMap(ModelImage image)
+        {
+            int[] map = new int[image.Description.OutputSize];
+            int p = image.PayloadStart(image.FindSection(ImageSectionTypes.ClassMapS32, 0));
+            for (int j = 0; j < map.Length; j++)
+            {
+                map[j] = ImageBytes.ReadInt32(image.Buffer, p + 4 * j);
+            }
+
+            return map;
+        }
+
+        // Weight layer `index` into `layer`; its counters are the records `prefix` + in_batch / samples_seen.
+        private static void CopyDelta(ModelImage image, int index, string prefix, DeltaRuleLearner layer)
         {
             byte[] buf = image.Buffer;
             short[] w = layer.Weights;
             int[] latent = layer.LatentWeights;
             int[] bias = layer.Biases;
-            int wp = image.PayloadStart(image.FindSection(ImageSectionTypes.WeightsS16, 0));
+            int wp = image.PayloadStart(image.FindSection(ImageSectionTypes.WeightsS16, index));
             for (int i = 0; i < w.Length; i++)
             {
                 w[i] = ImageBytes.ReadInt16(buf, wp + 2 * i);
             }
 
-            int bp = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasesS32, 0));
+            int bp = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasesS32, index));
             for (int i = 0; i < bias.Length; i++)
             {
                 bias[i] = ImageBytes.ReadInt32(buf, bp + 4 * i);
@@ -752,14 +1729,14 @@ namespace EdgeLearn.Runtime.Images
                 return;
             }
 
-            int lp = image.PayloadStart(image.FindSection(ImageSectionTypes.LatentWeightsS32, 0));
+            int lp = image.PayloadStart(image.FindSection(ImageSectionTypes.LatentWeightsS32, index));
             for (int i = 0; i < latent.Length; i++)
             {
                 latent[i] = ImageBytes.ReadInt32(buf, lp + 4 * i);
             }
 
             int[] steps = layer.PendingBiasSteps;
-            int sp = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasPendingS32, 0));
+            int sp = image.PayloadStart(image.FindSection(ImageSectionTypes.BiasPendingS32, index));
             for (int i = 0; i < steps.Length; i++)
             {
                 steps[i] = ImageBytes.ReadInt32(buf, sp + 4 * i);
@@ -767,23 +1744,24 @@ namespace EdgeLearn.Runtime.Images
 
             long samples;
             int inBatch;
-            image.Counters.TryGetInt64(KeySamplesSeen, out samples);
-            image.Counters.TryGetInt32(KeyInBatch, out inBatch);
+            image.Counters.TryGetInt64(prefix + KeySamplesSeen, out samples);
+            image.Counters.TryGetInt32(prefix + KeyInBatch, out inBatch);
             layer.RestoreCounters(samples, inBatch);
         }
 
-        private static void CopyHomeostasis(ModelImage image, Homeostasis homeostasis)
+        // The homeostasis of weight layer `index`'s outputs; its counters are `prefix` + homeostasis_pending / _updates.
+        private static void CopyHomeostasis(ModelImage image, int index, string prefix, Homeostasis homeostasis)
         {
             byte[] buf = image.Buffer;
             int[] h = homeostasis.Values;
-            int hp = image.PayloadStart(image.FindSection(ImageSectionTypes.HomeostasisS32, 0));
+            int hp = image.PayloadStart(image.FindSection(ImageSectionTypes.HomeostasisS32, index));
             for (int j = 0; j < h.Length; j++)
             {
                 h[j] = ImageBytes.ReadInt32(buf, hp + 4 * j);
             }
 
-            int[] trace = homeostasis.IsStreaming ? homeostasis.Averages : homeostasis.BatchSums;
-            int tp = image.PayloadStart(image.FindSection(ImageSectionTypes.HomeostasisTraceS32, 0));
+            int[] trace = Trace(homeostasis);
+            int tp = image.PayloadStart(image.FindSection(ImageSectionTypes.HomeostasisTraceS32, index));
             for (int j = 0; j < trace.Length; j++)
             {
                 trace[j] = ImageBytes.ReadInt32(buf, tp + 4 * j);
@@ -791,10 +1769,42 @@ namespace EdgeLearn.Runtime.Images
 
             int pending;
             long updates;
-            image.Counters.TryGetInt32(KeyHomeostasisPending, out pending);
-            image.Counters.TryGetInt64(KeyHomeostasisUpdates, out updates);
+            image.Counters.TryGetInt32(prefix + KeyHomeostasisPending, out pending);
+            image.Counters.TryGetInt64(prefix + KeyHomeostasisUpdates, out updates);
             homeostasis.RestoreCounters(pending, updates);
         }
 
+        private static string[] Prefixed(string[] keys)
+        {
+            string[] r = new string[keys.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                r[i] = FeaturePrefix + keys[i];
+            }
+
+            return r;
+        }
+
+        private static string[] Concat(string[] a, string[] b, string[] c, string[] d, string[] e)
+        {
+            string[][] parts = { a, b, c, d, e };
+            int n = 0;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                n += parts[i] == null ? 0 : parts[i].Length;
+            }
+
+            string[] r = new string[n];
+            int k = 0;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                for (int j = 0; parts[i] != null && j < parts[i].Length; j++)
+                {
+                    r[k++] = parts[i][j];
+                }
+            }
+
+            return r;
+        }
     }
 }

@@ -200,7 +200,9 @@ public sealed class SelfDefinedTargetsImageTests
         int scale = TestImages.Payload(full, ImageSectionTypes.Scales, 0);
         Assert.AreEqual(ImageErrorCode.BadValue, Refuse(TestImages.Changed(full, b => SetInt32(b, scale, 16))).Code);
         int rule = RecordValue(full, ImageSectionTypes.Hyperparameters, SelfDefinedTargetsImage.KeyRule);
-        Assert.AreEqual(ImageErrorCode.BadValue, Refuse(TestImages.Changed(full, b => SetInt32(b, rule, 2))).Code);
+        Assert.AreEqual(ImageErrorCode.BadValue, Refuse(TestImages.Changed(full, b => SetInt32(b, rule, 4))).Code);
+        Assert.AreEqual(ImageErrorCode.UnsupportedFormat, Refuse(TestImages.Changed(full, b => SetInt32(b, rule, 2))).Code); // EP needs b1 or s8 weights
+        Assert.AreEqual(ImageErrorCode.BadArchitecture, Refuse(TestImages.Changed(full, b => SetInt32(b, rule, 3))).Code); // a stack has 3 widths
         int winners = RecordValue(full, ImageSectionTypes.Hyperparameters, SelfDefinedTargetsImage.KeyWinners);
         Assert.AreEqual(ImageErrorCode.BadValue, Refuse(TestImages.Changed(full, b => SetInt32(b, winners, 13))).Code);
         int pending = RecordValue(full, ImageSectionTypes.LearnerCounters, SelfDefinedTargetsImage.KeyHomeostasisPending);
@@ -295,19 +297,5 @@ public sealed class SelfDefinedTargetsImageTests
         StringAssert.Contains(inspect.ToString(), "learner     sdt");
         StringAssert.Contains(inspect.ToString(), "CLASS_MAP_S32");
         StringAssert.Contains(inspect.ToString(), "4 classes through the class map");
-    }
-
-    [TestMethod]
-    public void TrainOut_WithRuleEp_IsAUsageError()
-    {
-        using var dir = new TempDirectory();
-        IdxFiles.WriteSet(dir.Path, gzip: false);
-        var errors = new StringWriter();
-
-        int code = EdgeLearnCli.Run(new[] { "train", "--algo", "sdt", "--rule", "ep", "--data", "idx", "--data-dir", dir.Path, "--arch", "6-8", "--out", dir.Combine("x.elmi"), "--quiet" }, new AlgorithmRegistry().Register(new SelfDefinedTargetsAlgorithm()), new StringWriter(), errors);
-
-        Assert.AreEqual(ExitCodes.Usage, code);
-        StringAssert.Contains(errors.ToString(), "--rule ep");
-        Assert.IsFalse(File.Exists(dir.Combine("x.elmi")));
     }
 }
