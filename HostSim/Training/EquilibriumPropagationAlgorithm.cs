@@ -45,30 +45,31 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     public void AddOptions(Command command)
     {
         var d = new EquilibriumPropagationSettings();
+        var bin = EquilibriumPropagationSettings.ForBinaryActivations();
         weights = AlgorithmRegistry.GetOrAddOption(command, "--weights", () => AlgorithmOptions.Choice("--weights", "b1", "weight format: b1 (binary, BOP) or s8 (latent SGD, comparison mode)", "b1", "s8"));
         activations = AlgorithmRegistry.GetOrAddOption(command, "--activations", () => AlgorithmOptions.Choice("--activations", "multi", "activations: multi (Q0.15 hard sigmoid, bin-W) or binary (bin-W-N)", "multi", "binary"));
-        freeSteps = AlgorithmRegistry.GetOrAddOption(command, "--free-steps", () => AlgorithmOptions.IntOption("--free-steps", d.FreeSteps, "free-phase relaxation steps T", 1, 10000));
-        nudgedSteps = AlgorithmRegistry.GetOrAddOption(command, "--nudged-steps", () => AlgorithmOptions.IntOption("--nudged-steps", d.NudgedSteps, "nudged-phase relaxation steps K", 1, 10000));
+        freeSteps = AlgorithmRegistry.GetOrAddOption(command, "--free-steps", () => AlgorithmOptions.IntOption("--free-steps", d.FreeSteps, $"free-phase relaxation steps T; {bin.FreeSteps} for binary activations", 1, 10000));
+        nudgedSteps = AlgorithmRegistry.GetOrAddOption(command, "--nudged-steps", () => AlgorithmOptions.IntOption("--nudged-steps", d.NudgedSteps, $"nudged-phase relaxation steps K; {bin.NudgedSteps} for binary activations", 1, 10000));
         beta = AlgorithmRegistry.GetOrAddOption(command, "--beta", () =>
         {
-            var o = new Option<double>("--beta") { Description = $"nudging strength beta (default {d.Beta.ToString(CultureInfo.InvariantCulture)}; 1.0 for binary activations)", DefaultValueFactory = _ => double.NaN };
+            var o = new Option<double>("--beta") { Description = $"nudging strength beta (default {d.Beta.ToString(CultureInfo.InvariantCulture)}; {bin.Beta.ToString(CultureInfo.InvariantCulture)} for binary activations)", DefaultValueFactory = _ => double.NaN };
             return o;
         });
         nudging = AlgorithmRegistry.GetOrAddOption(command, "--nudging", () => AlgorithmOptions.Choice("--nudging", "symmetric", "symmetric (+beta and -beta) or random-sign (one phase, sign drawn per batch)", "symmetric", "random-sign"));
-        nudgePlacement = AlgorithmRegistry.GetOrAddOption(command, "--nudge-placement", () => AlgorithmOptions.Choice("--nudge-placement", "outside", "output nudge outside the hard sigmoid (binary EP) or inside (Laborieux; matches BPTT)", "outside", "inside"));
+        nudgePlacement = AlgorithmRegistry.GetOrAddOption(command, "--nudge-placement", () => AlgorithmOptions.Choice("--nudge-placement", "outside", "output nudge outside the hard sigmoid (binary EP) or inside (Laborieux; matches BPTT); binary activations: after or inside the leaky average", "outside", "inside"));
         accumulatorBits = AlgorithmRegistry.GetOrAddOption(command, "--accumulator-bits", () =>
         {
             var o = new Option<int>("--accumulator-bits") { Description = "BOP accumulator width: 8, 16 or 32", DefaultValueFactory = _ => d.AccumulatorBits };
             o.AcceptOnlyFromAmong("8", "16", "32");
             return o;
         });
-        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => AlgorithmOptions.ListOption("--gamma", d.Gamma, "BOP adaptivity per weight layer (comma list; the last value repeats)"));
-        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => AlgorithmOptions.ListOption("--tau", d.Tau, "BOP flip threshold per weight layer (comma list)"));
+        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => AlgorithmOptions.ListOption("--gamma", d.Gamma, $"BOP adaptivity per weight layer (comma list; the last value repeats; {List(bin.Gamma)} for binary activations)"));
+        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => AlgorithmOptions.ListOption("--tau", d.Tau, $"BOP flip threshold per weight layer (comma list; {List(bin.Tau)} for binary activations)"));
         tauSchedule = AlgorithmRegistry.GetOrAddOption(command, "--tau-schedule", () => new Option<string?>("--tau-schedule")
         {
             Description = "BOP tau annealing: EPOCH:FACTOR list, from epoch EPOCH (1-based) tau is the --tau value times FACTOR, e.g. 11:2,16:4 (default: constant tau)",
         });
-        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, "bias learning rate per weight layer (comma list)"));
+        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, $"bias learning rate per weight layer (comma list; {List(bin.BiasLearningRate)} for binary activations)"));
         lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => AlgorithmOptions.ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
         neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => AlgorithmOptions.Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
@@ -195,23 +196,45 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     private EquilibriumPropagationSettings ReadSettings(TrainOptions options, ParseResult parseResult)
     {
         bool binary = parseResult.GetValue(activations) == "binary";
-        var s = new EquilibriumPropagationSettings
+        // Binary activations start from their own recipe; an option given on the command line overrides either.
+        var s = binary ? EquilibriumPropagationSettings.ForBinaryActivations() : new EquilibriumPropagationSettings();
+        bool Given<T>(Option<T> option) => parseResult.GetResult(option) is { Implicit: false };
+        s.WeightFormat = parseResult.GetValue(weights) == "s8" ? WeightFormat.S8 : WeightFormat.B1;
+        s.Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric;
+        s.NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho;
+        s.AccumulatorBits = parseResult.GetValue(accumulatorBits);
+        s.LearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(lr)!, "--lr");
+        s.Seed = options.Seed;
+        if (!binary || Given(freeSteps))
         {
-            WeightFormat = parseResult.GetValue(weights) == "s8" ? WeightFormat.S8 : WeightFormat.B1,
-            ActivationFormat = binary ? ActivationFormat.Binary : ActivationFormat.MultiBit,
-            FreeSteps = parseResult.GetValue(freeSteps),
-            NudgedSteps = parseResult.GetValue(nudgedSteps),
-            Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric,
-            NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho,
-            AccumulatorBits = parseResult.GetValue(accumulatorBits),
-            Gamma = AlgorithmOptions.ParseList(parseResult.GetValue(gamma)!, "--gamma"),
-            Tau = AlgorithmOptions.ParseList(parseResult.GetValue(tau)!, "--tau"),
-            BiasLearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(biasLr)!, "--bias-lr"),
-            LearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(lr)!, "--lr"),
-            Seed = options.Seed,
-        };
+            s.FreeSteps = parseResult.GetValue(freeSteps);
+        }
+
+        if (!binary || Given(nudgedSteps))
+        {
+            s.NudgedSteps = parseResult.GetValue(nudgedSteps);
+        }
+
+        if (!binary || Given(gamma))
+        {
+            s.Gamma = AlgorithmOptions.ParseList(parseResult.GetValue(gamma)!, "--gamma");
+        }
+
+        if (!binary || Given(tau))
+        {
+            s.Tau = AlgorithmOptions.ParseList(parseResult.GetValue(tau)!, "--tau");
+        }
+
+        if (!binary || Given(biasLr))
+        {
+            s.BiasLearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(biasLr)!, "--bias-lr");
+        }
+
         double b = parseResult.GetValue(beta);
-        s.Beta = double.IsNaN(b) ? (binary ? 1.0 : s.Beta) : b;
+        if (!double.IsNaN(b))
+        {
+            s.Beta = b;
+        }
         if (options.Batch is int batch)
         {
             s.BatchSize = batch;
@@ -223,4 +246,6 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     }
 
     internal static string Format(WeightFormat format) => format == WeightFormat.B1 ? "b1" : "s8";
+
+    private static string List(double[] values) => string.Join(",", Array.ConvertAll(values, v => v.ToString("R", CultureInfo.InvariantCulture)));
 }

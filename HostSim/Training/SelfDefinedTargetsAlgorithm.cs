@@ -485,7 +485,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
             c.WeightsName = EquilibriumPropagationAlgorithm.Format(c.Ep.WeightFormat);
             if (options.Oracle && c.Ep.ActivationFormat == ActivationFormat.Binary)
             {
-                throw new CommandLineUsageException("--oracle supports multi-bit activations with --rule ep (the oracle's bin-W-N nudge differs)");
+                throw new CommandLineUsageException("--oracle with --rule ep supports multi-bit activations only: the self-defined-targets oracle has no binary-activation mode");
             }
         }
         else

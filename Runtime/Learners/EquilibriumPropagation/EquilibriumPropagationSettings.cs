@@ -66,6 +66,25 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             Seed = 1;
         }
 
+        /// <summary>
+        /// Settings for binary activations (bin-W-N) with the published recipe of Laydevant et al. (ALGORITHMS.md
+        /// section 2): beta 2, T 20, K 10, gamma 2e-6, tau 2.5e-7 / 2e-7, bias rate 1e-7 (biases all but frozen),
+        /// with symmetric nudging (measured better than the paper's random sign). The multi-bit defaults do not
+        /// suit binary activations (47 % against 79 % after one Fashion-MNIST epoch at 784-256-100).
+        /// </summary>
+        public static EquilibriumPropagationSettings ForBinaryActivations()
+        {
+            var s = new EquilibriumPropagationSettings();
+            s.ActivationFormat = ActivationFormat.Binary;
+            s.FreeSteps = 20;
+            s.NudgedSteps = 10;
+            s.Beta = 2;
+            s.Gamma = new double[] { 2e-6 };
+            s.Tau = new double[] { 2.5e-7, 2e-7 };
+            s.BiasLearningRate = new double[] { 1e-7 };
+            return s;
+        }
+
         /// <summary>Weight storage (binary by default; s8 is the comparison mode).</summary>
         public WeightFormat WeightFormat { get; set; }
 
@@ -84,7 +103,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// <summary>Symmetric or random-sign nudging.</summary>
         public NudgingMode Nudging { get; set; }
 
-        /// <summary>Nudge outside (default) or inside the hard sigmoid; binary activations always nudge inside their leaky average.</summary>
+        /// <summary>Nudge outside (default) or inside the hard sigmoid, or for binary activations after or inside their leaky average.</summary>
         public NudgePlacement NudgePlacement { get; set; }
 
         /// <summary>Mini-batch size B (1 = streaming: flips checked after every sample).</summary>

@@ -43,7 +43,7 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
                 ActivationFormat = activations,
                 FreeSteps = 6,
                 NudgedSteps = 3,
-                Beta = activations == ActivationFormat.Binary ? 1.0 : 0.3,
+                Beta = activations == ActivationFormat.Binary ? 2.0 : 0.3,
                 Nudging = nudging,
                 BatchSize = 5,
                 AccumulatorBits = bits,

@@ -7,6 +7,7 @@ using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
 using EdgeLearn.Runtime.Models;
 using EdgeLearn.Tests.Oracles;
+using EdgeLearn.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace EdgeLearn.Tests.Learners;
@@ -103,7 +104,7 @@ public sealed class EquilibriumPropagationTauAnnealingTests
         // (rounded) and Theta stays. 32-bit ones have room (S = 0 here): Theta doubles and nothing is rescaled.
         var learner = NewLearner(Settings(bits, 2e-5));
         Train(learner, 0, 320);
-        int[][] before = { Accumulators(learner, 0), Accumulators(learner, 1) };
+        int[][] before = { LearnerState.Accumulators(learner, 0), LearnerState.Accumulators(learner, 1) };
         var shift = new[] { learner.UpdateShift(0), learner.UpdateShift(1) };
         var theta = new[] { learner.FlipThreshold(0), learner.FlipThreshold(1) };
         learner.ChangeTau(new[] { 4e-5 });
@@ -112,7 +113,7 @@ public sealed class EquilibriumPropagationTauAnnealingTests
         {
             Assert.AreEqual(narrow ? shift[l] + 1 : shift[l], learner.UpdateShift(l), $"S of layer {l}");
             Assert.AreEqual(narrow ? theta[l] : 2 * theta[l], learner.FlipThreshold(l), 1.0, $"Theta of layer {l}");
-            int[] after = Accumulators(learner, l);
+            int[] after = LearnerState.Accumulators(learner, l);
             for (int i = 0; i < after.Length; i++)
             {
                 anyNonZero |= before[l][i] != 0;
@@ -217,27 +218,5 @@ public sealed class EquilibriumPropagationTauAnnealingTests
     {
         var e = Assert.ThrowsExactly<CommandLineUsageException>(() => TauSchedule.Parse(text, "--tau-schedule"));
         StringAssert.Contains(e.Message, "--tau-schedule");
-    }
-
-    /// Accumulators of weight layer l as integers, read from a full image (the learner keeps them private).
-    private static int[] Accumulators(EquilibriumPropagationLearner learner, int layer)
-    {
-        byte[] image = EquilibriumPropagationImage.WriteFull(learner, null);
-        Assert.IsTrue(ModelImage.TryParse(image, ImageLimits.Default, out ModelImage parsed, out ImageError error), error?.ToString());
-        int bits = learner.Settings.AccumulatorBits;
-        int type = bits == 8 ? ImageSectionTypes.BopAccumulatorsS8 : bits == 16 ? ImageSectionTypes.BopAccumulatorsS16 : ImageSectionTypes.BopAccumulatorsS32;
-        int section = parsed.FindSection(type, layer);
-        Assert.IsTrue(section >= 0, $"no accumulator section for layer {layer}");
-        int start = parsed.PayloadStart(section);
-        int count = learner.Network.Description.WeightCount(layer);
-        var values = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = bits == 8 ? (sbyte)image[start + i]
-                : bits == 16 ? BitConverter.ToInt16(image, start + 2 * i)
-                : BitConverter.ToInt32(image, start + 4 * i);
-        }
-
-        return values;
     }
 }

@@ -4,6 +4,7 @@ using EdgeLearn.HostSim.Training;
 using EdgeLearn.Kernels;
 using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
 using EdgeLearn.Runtime.Models;
+using EdgeLearn.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace EdgeLearn.Tests.Learners;
@@ -139,6 +140,67 @@ public sealed class EquilibriumPropagationTrajectoryTests
         Console.WriteLine($"{placement}: worst output-state error {worstState:E3} (bound {stateBound:E3}), worst bias error {worstBias:E3} (bound {biasBound:E3}), {flips} flips, {borderline} borderline decisions re-synced");
         Assert.IsTrue(flips > 0, "the trajectory must include weight flips to test them");
         Assert.IsTrue(worstBias <= biasBound, $"bias error {worstBias} above bound {biasBound}");
+    }
+
+    /// Binary activations (bin-W-N): thresholds make the states discontinuous, so instead of a state bound this
+    /// compares the EP estimate of one mini-batch, from the same initial weights, with the oracle's: the integer
+    /// accumulators (no flip: tau is far above any estimate) against the oracle's batch estimate g, by cosine. A
+    /// different nudge (for example one referenced to the free binary output instead of the free state) gives
+    /// cosines of 0.2-0.3 here.
+    [TestMethod]
+    [DataRow(NudgePlacement.OutsideRho)]
+    [DataRow(NudgePlacement.InsideRho)]
+    public void BinaryActivations_OneBatch_EpEstimateMatchesOracle(NudgePlacement placement)
+    {
+        int[] sizes = { 32, 48, 40 };
+        const int batch = 64;
+        var settings = new EquilibriumPropagationSettings
+        {
+            ActivationFormat = ActivationFormat.Binary,
+            FreeSteps = 20,
+            NudgedSteps = 10,
+            Beta = 2,
+            BatchSize = batch,
+            AccumulatorBits = 32,
+            Gamma = new[] { 1.0 / 64 },
+            Tau = new[] { 1.0 },
+            BiasLearningRate = new[] { 1e-7 },
+            NudgePlacement = placement,
+            Seed = 3,
+        };
+        var description = new NetworkDescription(sizes, 10);
+        var network = new EquilibriumPropagationNetwork(description, WeightFormat.B1, ActivationFormat.Binary);
+        network.Initialize(settings.Seed);
+        EquilibriumPropagationInitialState initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
+        var learner = new EquilibriumPropagationLearner(network, settings, KernelSet.Reference);
+        EquilibriumPropagationOracle oracle = EquilibriumPropagationOracleBridge.Create(description, settings, initial);
+        var data = new SyntheticClusters(32, 4, batch, 0.3, 5);
+        var xs = new double[batch][];
+        for (int i = 0; i < batch; i++)
+        {
+            learner.TrainSample(data.Inputs, i * 32, data.Labels[i]);
+            xs[i] = Inputs(data, i);
+        }
+
+        Assert.AreEqual(0, learner.Flips, "tau must keep every weight so the accumulators hold the whole estimate");
+        EpBatchResult estimate = oracle.EstimateGradient(xs, data.Labels);
+        for (int l = 0; l < 2; l++)
+        {
+            int[] fixedSums = LearnerState.Accumulators(learner, l);
+            double[] g = estimate.Update.Weights[l];
+            double dot = 0, normFixed = 0, normOracle = 0;
+            for (int k = 0; k < g.Length; k++)
+            {
+                dot += fixedSums[k] * g[k];
+                normFixed += (double)fixedSums[k] * fixedSums[k];
+                normOracle += g[k] * g[k];
+            }
+
+            Assert.IsTrue(normOracle > 0 && normFixed > 0, $"layer {l}: an empty estimate tests nothing");
+            double cosine = dot / Math.Sqrt(normFixed * normOracle);
+            Console.WriteLine($"{placement}, layer {l}: cosine {cosine:F4} between the fixed-point and the oracle's EP estimate");
+            Assert.IsGreaterThanOrEqualTo(0.99, cosine, $"layer {l}");
+        }
     }
 
     private static double WorstBiasDifference(EquilibriumPropagationOracle oracle, EquilibriumPropagationNetwork network)
