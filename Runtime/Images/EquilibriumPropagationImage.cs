@@ -446,34 +446,10 @@ namespace EdgeLearn.Runtime.Images
             return r;
         }
 
-        private static int[] RandomWords(Xoshiro128 generator)
-        {
-            uint[] state = new uint[4];
-            generator.GetState(state, 0);
-            int[] words = new int[4];
-            for (int i = 0; i < 4; i++)
-            {
-                words[i] = (int)state[i];
-            }
-
-            return words;
-        }
-
-        private static void SetRandomWords(Xoshiro128 generator, int[] words)
-        {
-            uint[] state = new uint[4];
-            for (int i = 0; i < 4; i++)
-            {
-                state[i] = (uint)words[i];
-            }
-
-            generator.SetState(state, 0);
-        }
-
         internal static ImageRecords CounterRecords(EquilibriumPropagationLearner learner)
         {
-            int[] words = RandomWords(learner.StateRandom);
-            int[] rounding = RandomWords(learner.StateRoundingRandom);
+            int[] words = ImageGeneratorState.Words(learner.StateRandom);
+            int[] rounding = ImageGeneratorState.Words(learner.StateRoundingRandom);
 
             ImageRecords r = new ImageRecords();
             r.SetInt32(KeyBatchSign, learner.StateBatchSign);
@@ -697,13 +673,13 @@ namespace EdgeLearn.Runtime.Images
                 return false;
             }
 
-            if (rng.Length != 4 || (rng[0] | rng[1] | rng[2] | rng[3]) == 0)
+            if (!ImageGeneratorState.IsValid(rng))
             {
                 error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyRngState, cOffset), "random state must be 4 words, not all zero (got " + rng.Length + " words)");
                 return false;
             }
 
-            if (rounding.Length != 4 || (rounding[0] | rounding[1] | rounding[2] | rounding[3]) == 0)
+            if (!ImageGeneratorState.IsValid(rounding))
             {
                 error = new ImageError(ImageErrorCode.BadValue, ImageRecordChecks.Offset(c, KeyRoundingRngState, cOffset), "rounding random state must be 4 words, not all zero (got " + rounding.Length + " words)");
                 return false;
@@ -852,8 +828,8 @@ namespace EdgeLearn.Runtime.Images
             c.TryGetInt32Array(KeyRngState, out rng);
             int[] rounding;
             c.TryGetInt32Array(KeyRoundingRngState, out rounding);
-            SetRandomWords(learner.StateRandom, rng);
-            SetRandomWords(learner.StateRoundingRandom, rounding);
+            ImageGeneratorState.Restore(learner.StateRandom, rng);
+            ImageGeneratorState.Restore(learner.StateRoundingRandom, rounding);
             learner.RestoreCounters(samples, flips, inBatch, batchSign);
         }
     }

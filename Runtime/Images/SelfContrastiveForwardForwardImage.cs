@@ -703,7 +703,7 @@ namespace EdgeLearn.Runtime.Images
             ImageRecords r = new ImageRecords();
             r.SetInt32(KeyInBatch, learner.StateSamplesInBatch);
             r.SetInt64(KeyNegativeGoodnessSum, learner.NegativeGoodnessSum);
-            r.SetInt32Array(KeyNegativeRngState, RandomWords(pairs.StateNegativeRandom));
+            r.SetInt32Array(KeyNegativeRngState, ImageGeneratorState.Words(pairs.StateNegativeRandom));
             r.SetInt64(KeyPairCount, learner.PairCount);
             r.SetInt64(KeyPositiveGoodnessSum, learner.PositiveGoodnessSum);
             r.SetInt64(KeyReadoutSamplesSeen, readout.SamplesSeen);
@@ -711,32 +711,8 @@ namespace EdgeLearn.Runtime.Images
             r.SetInt32(KeyRingNext, pairs.StateNext);
             r.SetInt64(KeySamplesSeen, learner.SamplesSeen);
             r.SetInt32(KeyTrainingLayer, learner.TrainingLayer);
-            r.SetInt32Array(KeyViewRngState, RandomWords(pairs.StateViewRandom));
+            r.SetInt32Array(KeyViewRngState, ImageGeneratorState.Words(pairs.StateViewRandom));
             return r;
-        }
-
-        private static int[] RandomWords(Xoshiro128 generator)
-        {
-            uint[] state = new uint[4];
-            generator.GetState(state, 0);
-            int[] words = new int[4];
-            for (int i = 0; i < 4; i++)
-            {
-                words[i] = (int)state[i];
-            }
-
-            return words;
-        }
-
-        private static void SetRandomWords(Xoshiro128 generator, int[] words)
-        {
-            uint[] state = new uint[4];
-            for (int i = 0; i < 4; i++)
-            {
-                state[i] = (uint)words[i];
-            }
-
-            generator.SetState(state, 0);
         }
 
         // ---------------------------------------------------------------- reading
@@ -1039,9 +1015,9 @@ namespace EdgeLearn.Runtime.Images
                 key = KeyRingNext;
                 bad = "next ring slot " + ringNext + (ringCount < s.RingSize ? " must be the ring count " + ringCount + " while the ring is not full" : " is outside [0, " + s.RingSize + ")");
             }
-            else if (!IsRandomState(viewRng) || !IsRandomState(negativeRng))
+            else if (!ImageGeneratorState.IsValid(viewRng) || !ImageGeneratorState.IsValid(negativeRng))
             {
-                key = IsRandomState(viewRng) ? KeyNegativeRngState : KeyViewRngState;
+                key = ImageGeneratorState.IsValid(viewRng) ? KeyNegativeRngState : KeyViewRngState;
                 bad = "random state " + key + " must be 4 words, not all zero";
             }
 
@@ -1087,10 +1063,6 @@ namespace EdgeLearn.Runtime.Images
             return whole < pairs || (whole == pairs && sum % int.MaxValue == 0);
         }
 
-        private static bool IsRandomState(int[] words)
-        {
-            return words.Length == 4 && (words[0] | words[1] | words[2] | words[3]) != 0;
-        }
 
         private static bool CheckLength(ModelImage image, int type, long expected, string shape, out ImageError error)
         {
@@ -1249,8 +1221,8 @@ namespace EdgeLearn.Runtime.Images
             }
 
             pairs.RestoreRing(ringCount, ringNext);
-            SetRandomWords(pairs.StateViewRandom, viewRng);
-            SetRandomWords(pairs.StateNegativeRandom, negativeRng);
+            ImageGeneratorState.Restore(pairs.StateViewRandom, viewRng);
+            ImageGeneratorState.Restore(pairs.StateNegativeRandom, negativeRng);
             learner.RestoreCounters(layer, inBatch, samples, pairCount, positiveSum, negativeSum);
         }
 

@@ -12,20 +12,7 @@ namespace EdgeLearn.Tests.Learners;
 [TestClass]
 public sealed class EquilibriumPropagationCommandTests
 {
-    private static TempDirectory WriteClusters()
-    {
-        var dir = new TempDirectory();
-        var all = new SyntheticClusters(64, 4, 300, 0.25, 51); // first 240 train, last 60 test
-        byte[] labels = Array.ConvertAll(all.Labels, l => (byte)l);
-        IdxFiles.WriteSet(
-            dir.Path,
-            gzip: false,
-            trainImages: IdxFiles.Encode(0x08, new[] { 240, 8, 8 }, all.Grey[..(240 * 64)]),
-            trainLabels: IdxFiles.Labels(labels[..240]),
-            testImages: IdxFiles.Encode(0x08, new[] { 60, 8, 8 }, all.Grey[(240 * 64)..]),
-            testLabels: IdxFiles.Labels(labels[240..]));
-        return dir;
-    }
+    private static TempDirectory WriteClusters() => SyntheticClusters.WriteIdxSet(300, 240, 51); // 240 train, 60 test
 
     private static (int Code, string Err, JsonElement Report) Train(TempDirectory dir, params string[] extra)
     {

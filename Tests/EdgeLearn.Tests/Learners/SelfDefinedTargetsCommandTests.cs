@@ -12,20 +12,7 @@ namespace EdgeLearn.Tests.Learners;
 [TestClass]
 public sealed class SelfDefinedTargetsCommandTests
 {
-    private static TempDirectory WriteClusters()
-    {
-        var dir = new TempDirectory();
-        var all = new SyntheticClusters(64, 4, 500, 0.25, 51); // first 400 train, last 100 test
-        byte[] labels = Array.ConvertAll(all.Labels, l => (byte)l);
-        IdxFiles.WriteSet(
-            dir.Path,
-            gzip: false,
-            trainImages: IdxFiles.Encode(0x08, new[] { 400, 8, 8 }, all.Grey[..(400 * 64)]),
-            trainLabels: IdxFiles.Labels(labels[..400]),
-            testImages: IdxFiles.Encode(0x08, new[] { 100, 8, 8 }, all.Grey[(400 * 64)..]),
-            testLabels: IdxFiles.Labels(labels[400..]));
-        return dir;
-    }
+    private static TempDirectory WriteClusters() => SyntheticClusters.WriteIdxSet(500, 400, 51); // 400 train, 100 test
 
     private static (int Code, string Out, string Err, JsonElement Report) Train(TempDirectory dir, params string[] extra)
     {

@@ -1,4 +1,6 @@
+using System;
 using EdgeLearn.Kernels;
+using EdgeLearn.Tests.Data;
 
 namespace EdgeLearn.Tests.Learners;
 
@@ -8,6 +10,26 @@ namespace EdgeLearn.Tests.Learners;
 /// </summary>
 internal sealed class SyntheticClusters
 {
+    /// <summary>
+    /// Writes <paramref name="count"/> 8x8 samples of 4 classes (noise 0.25) as an uncompressed IDX set in a new
+    /// temporary directory: the first <paramref name="trainCount"/> are the training part, the rest the test part.
+    /// </summary>
+    public static TempDirectory WriteIdxSet(int count, int trainCount, uint seed)
+    {
+        var dir = new TempDirectory();
+        var all = new SyntheticClusters(64, 4, count, 0.25, seed);
+        byte[] labels = Array.ConvertAll(all.Labels, l => (byte)l);
+        int testCount = count - trainCount;
+        IdxFiles.WriteSet(
+            dir.Path,
+            gzip: false,
+            trainImages: IdxFiles.Encode(0x08, new[] { trainCount, 8, 8 }, all.Grey[..(trainCount * 64)]),
+            trainLabels: IdxFiles.Labels(labels[..trainCount]),
+            testImages: IdxFiles.Encode(0x08, new[] { testCount, 8, 8 }, all.Grey[(trainCount * 64)..]),
+            testLabels: IdxFiles.Labels(labels[trainCount..]));
+        return dir;
+    }
+
     public SyntheticClusters(int dimension, int classes, int count, double noise, uint seed)
     {
         Dimension = dimension;
