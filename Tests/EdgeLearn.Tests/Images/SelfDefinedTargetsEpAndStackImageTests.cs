@@ -601,54 +601,25 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
     public void TryRead_SeededByteMutations_NeverThrowAndAcceptedOnesReexportCanonically(int rule)
     {
         byte[] full = rule == 2 ? TrainedEp(semi: true, samples: 40).Full() : TrainedStack(semi: true).Full();
-        var rng = new Xoshiro128((uint)(20 + rule), 0);
-        int accepted = 0;
-        for (int m = 0; m < 300; m++)
-        {
-            var mutant = (byte[])full.Clone();
-            int at = (int)rng.NextBelow((uint)mutant.Length);
-            mutant[at] ^= (byte)(1 + rng.NextBelow(255));
-            bool reseal = m % 2 == 1;
-            if (reseal)
+        int accepted = TestImages.ByteMutations(
+            full,
+            (uint)(20 + rule),
+            300,
+            parsed => SelfDefinedTargetsImage.TryRead(parsed, KernelSet.Reference, out _, out _),
+            (mutant, parsed, label) =>
             {
-                ImageMutationFuzzer.Reseal(mutant, sections: true);
-            }
-
-            if (!ModelImage.TryParse(mutant, ImageLimits.Default, out ModelImage parsed, out _)
-                || !SelfDefinedTargetsImage.TryRead(parsed, KernelSet.Reference, out SelfDefinedTargetsModel model, out _))
-            {
-                continue;
-            }
-
-            Assert.IsTrue(reseal, $"raw mutant {m} (byte {at}) was accepted");
-            Assert.IsTrue(SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out model, out ImageError error), error?.ToString());
-            if (parsed.MinorVersion == ImageFormat.MinorVersion && parsed.SkippedSectionCount == 0)
-            {
-                CollectionAssert.AreEqual(mutant, SelfDefinedTargetsImage.WriteFull(model), $"mutant {m} (byte {at})");
-            }
-
-            accepted++;
-        }
-
+                Assert.IsTrue(SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out SelfDefinedTargetsModel model, out ImageError error), error?.ToString());
+                if (parsed.MinorVersion == ImageFormat.MinorVersion && parsed.SkippedSectionCount == 0)
+                {
+                    CollectionAssert.AreEqual(mutant, SelfDefinedTargetsImage.WriteFull(model), label);
+                }
+            });
         Assert.IsTrue(accepted > 0, "no resealed mutant was accepted: the mutations never reached the payload values");
     }
 
     // ------------------------------------------------------------------ command line
 
-    private static TempDirectory WriteClusters()
-    {
-        var dir = new TempDirectory();
-        var all = new SyntheticClusters(64, 4, 500, 0.25, 51); // first 400 train, last 100 test
-        byte[] labels = Array.ConvertAll(all.Labels, l => (byte)l);
-        IdxFiles.WriteSet(
-            dir.Path,
-            gzip: false,
-            trainImages: IdxFiles.Encode(0x08, new[] { 400, 8, 8 }, all.Grey[..(400 * 64)]),
-            trainLabels: IdxFiles.Labels(labels[..400]),
-            testImages: IdxFiles.Encode(0x08, new[] { 100, 8, 8 }, all.Grey[(400 * 64)..]),
-            testLabels: IdxFiles.Labels(labels[400..]));
-        return dir;
-    }
+    private static TempDirectory WriteClusters() => SyntheticClusters.WriteIdxSet(500, 400, 51); // 400 train, 100 test
 
     private static double Accuracy(string report) => JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("test_accuracy").GetDouble();
 

@@ -228,35 +228,19 @@ public sealed class SelfDefinedTargetsImageTests
         run.Train(data, 0, 29);
         run.Associate(data);
         byte[] full = run.Full();
-        var rng = new Xoshiro128(11, 0);
-        int accepted = 0;
-        for (int m = 0; m < 400; m++)
-        {
-            var mutant = (byte[])full.Clone();
-            int at = (int)rng.NextBelow((uint)mutant.Length);
-            mutant[at] ^= (byte)(1 + rng.NextBelow(255));
-            bool reseal = m % 2 == 1;
-            if (reseal)
+        int accepted = TestImages.ByteMutations(
+            full,
+            11,
+            400,
+            parsed => SelfDefinedTargetsImage.TryRead(parsed, KernelSet.Reference, out _, out _),
+            (mutant, parsed, label) =>
             {
-                ImageMutationFuzzer.Reseal(mutant, sections: true);
-            }
-
-            if (!ModelImage.TryParse(mutant, ImageLimits.Default, out ModelImage parsed, out _)
-                || !SelfDefinedTargetsImage.TryRead(parsed, KernelSet.Reference, out SelfDefinedTargetsModel model, out _))
-            {
-                continue;
-            }
-
-            Assert.IsTrue(reseal, $"raw mutant {m} (byte {at}) was accepted");
-            Assert.IsTrue(SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out model, out SelfDefinedTargetProvider provider, out ImageError error), error?.ToString());
-            if (parsed.MinorVersion == ImageFormat.MinorVersion && parsed.SkippedSectionCount == 0)
-            {
-                CollectionAssert.AreEqual(mutant, SelfDefinedTargetsImage.WriteFull(model.Layer, provider, model.Association, model.SemiSupervised, model.Metadata), $"mutant {m} (byte {at})");
-            }
-
-            accepted++;
-        }
-
+                Assert.IsTrue(SelfDefinedTargetsImage.TryCreateLearner(parsed, KernelSet.Reference, out SelfDefinedTargetsModel model, out SelfDefinedTargetProvider provider, out ImageError error), error?.ToString());
+                if (parsed.MinorVersion == ImageFormat.MinorVersion && parsed.SkippedSectionCount == 0)
+                {
+                    CollectionAssert.AreEqual(mutant, SelfDefinedTargetsImage.WriteFull(model.Layer, provider, model.Association, model.SemiSupervised, model.Metadata), label);
+                }
+            });
         Assert.IsTrue(accepted > 0, "no resealed mutant was accepted: the mutations never reached the payload values");
     }
 

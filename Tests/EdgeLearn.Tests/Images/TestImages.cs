@@ -41,6 +41,40 @@ internal static class TestImages
         return parsed.SectionOffset(parsed.FindSection(type, index));
     }
 
+    /// <summary>
+    /// Seeded single-byte mutations of <paramref name="image"/>, alternately left with broken CRCs and fully
+    /// resealed. <paramref name="read"/> says whether the reader under test accepts a mutant; an accepted mutant must
+    /// be a resealed one, and is then handed to <paramref name="checkAccepted"/> (mutant, parsed container, label for
+    /// messages). Returns how many were accepted.
+    /// </summary>
+    public static int ByteMutations(byte[] image, uint seed, int count, Func<ModelImage, bool> read, Action<byte[], ModelImage, string> checkAccepted)
+    {
+        var rng = new EdgeLearn.Kernels.Xoshiro128(seed, 0);
+        int accepted = 0;
+        for (int m = 0; m < count; m++)
+        {
+            var mutant = (byte[])image.Clone();
+            int at = (int)rng.NextBelow((uint)mutant.Length);
+            mutant[at] ^= (byte)(1 + rng.NextBelow(255));
+            bool reseal = m % 2 == 1;
+            if (reseal)
+            {
+                ImageMutationFuzzer.Reseal(mutant, sections: true);
+            }
+
+            if (!ModelImage.TryParse(mutant, ImageLimits.Default, out ModelImage parsed, out _) || !read(parsed))
+            {
+                continue;
+            }
+
+            Assert.IsTrue(reseal, $"raw mutant {m} (byte {at}) was accepted");
+            checkAccepted(mutant, parsed, $"mutant {m} (byte {at})");
+            accepted++;
+        }
+
+        return accepted;
+    }
+
     /// <summary>A copy changed by <paramref name="change"/>, then resealed (length, header CRC, image CRC, and section CRCs when asked).</summary>
     public static byte[] Changed(byte[] image, Action<byte[]> change, bool sections = true)
     {
