@@ -350,6 +350,9 @@ public sealed class FieldSimulationConfig
     /// <summary>Power drift per 1000 samples, ppm. Default 10 000.</summary>
     public long PowerDriftPpmPerThousand { get; set; } = 10_000;
 
+    /// <summary>Samples over which the drift grows before it turns back (0 = for ever). Default 100 000 (the scene's default).</summary>
+    public long DriftHalfPeriod { get; set; } = 100_000;
+
     /// <summary>Scheduled faults.</summary>
     public List<FieldFaultConfig> Faults { get; } = new();
 }

@@ -11,7 +11,8 @@
 //   checkpoint  { path, every_samples, block_size, blocks }
 //   labels      { source: none | file | gpio, file, poll_ms, gpio_pins, gpio_active_low }
 //   simulation  { seed, novel_classes, novel_start, label_every, frequency_drift_hz_per_thousand,
-//                 power_drift_ppm_per_thousand, faults: [ { kind: bus | stuck | rail | not_ready, from_frame, frames } ] }
+//                 power_drift_ppm_per_thousand, drift_half_period,
+//                 faults: [ { kind: bus | stuck | rail | not_ready, from_frame, frames } ] }
 // Every key is optional (defaults in FieldConfig); an unknown key, a value of the wrong type or out of range
 // is a FieldConfigException naming the key (e.g. "sensor.channels") and the value.
 using System;
@@ -199,6 +200,7 @@ public static class FieldConfigLoader
         r.Range("simulation.label_every", sim.LabelEvery, 1, 1_000_000);
         r.Range("simulation.frequency_drift_hz_per_thousand", sim.FrequencyDriftHzPerThousand, 0, 1_000_000_000);
         r.Range("simulation.power_drift_ppm_per_thousand", sim.PowerDriftPpmPerThousand, 0, 1_000_000);
+        r.Range("simulation.drift_half_period", sim.DriftHalfPeriod, 0, long.MaxValue / 2);
         for (int i = 0; i < sim.Faults.Count; i++)
         {
             FieldFaultConfig f = sim.Faults[i];
@@ -386,6 +388,7 @@ public static class FieldConfigLoader
                 case "label_every": s.LabelEvery = r.Int(p.Value, key); break;
                 case "frequency_drift_hz_per_thousand": s.FrequencyDriftHzPerThousand = r.Long(p.Value, key); break;
                 case "power_drift_ppm_per_thousand": s.PowerDriftPpmPerThousand = r.Long(p.Value, key); break;
+                case "drift_half_period": s.DriftHalfPeriod = r.Long(p.Value, key); break;
                 case "faults":
                     r.ExpectArray(p.Value, key);
                     int index = 0;

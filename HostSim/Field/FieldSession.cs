@@ -502,6 +502,7 @@ public sealed class FieldSession : IDisposable
             NovelClassStart = sim.NovelClasses > 0 ? sim.NovelStart : -1,
             FrequencyDriftHzPerThousand = sim.FrequencyDriftHzPerThousand,
             PowerDriftPpmPerThousand = sim.PowerDriftPpmPerThousand,
+            DriftHalfPeriod = sim.DriftHalfPeriod,
         };
         var scene = new RfFingerprintScene(sceneSettings, sim.Seed);
         var array = new SpinDiodeParameters { ChannelCount = config.Sensor.ChannelCount };

@@ -5,8 +5,11 @@
 // f_ct uniform in the band and power P_ct uniform in [P_min, P_max], and drift directions d_ct, e_ct in
 // {-1, +1}. Sample n (stream SceneStream, draws in a fixed order whatever the settings):
 //   label  uniform over the classes active at n (the K initial ones, plus the novel ones from NovelClassStart on)
-//   f = f_ct + d_ct drift_f n / 1000 + sigma_f X                       (Hz, floored at 1 Hz)
-//   P = P_ct (1 + e_ct drift_P n / 1000 / 1e6) (1 + sigma_P X)          (pW, floored at 0; factors floored at 0.1)
+//   f = f_ct + d_ct drift_f m / 1000 + sigma_f X                       (Hz, floored at 1 Hz)
+//   P = P_ct (1 + e_ct drift_P m / 1000 / 1e6) (1 + sigma_P X)          (pW, floored at 0; factors floored at 0.1)
+//   m = the drift position, a triangle wave of n: m = n for n <= H, then back down to 0 at 2H, up again, and so on
+//       (H = DriftHalfPeriod; 0 = linear for ever, m = n). Drift stays bounded in a long stream, as a thermal
+//       cycle would, instead of carrying the tones out of the band; the first H samples are the linear drift.
 //   with probability q, one interferer tone, uniform in the band, power uniform in [0, P_int]
 // Glossary: K initial classes, N novel classes, T tones per class, n sample index.
 using System;
@@ -56,6 +59,12 @@ namespace EdgeLearn.HostSim.Scenes
         /// <summary>Power drift per 1000 samples, ppm (direction frozen per tone). Default 10 000 (1%).</summary>
         public long PowerDriftPpmPerThousand { get; set; } = 10_000;
 
+        /// <summary>
+        /// Samples over which the drift grows before it turns back (a triangle wave of period 2H; 0 = grows for ever).
+        /// Default 100 000: at the default rates at most 5 MHz and 100 %.
+        /// </summary>
+        public long DriftHalfPeriod { get; set; } = 100_000;
+
         /// <summary>Probability of an interferer tone per sample, ppm. Default 50 000 (5%).</summary>
         public long InterfererProbabilityPpm { get; set; } = 50_000;
 
@@ -80,6 +89,7 @@ namespace EdgeLearn.HostSim.Scenes
             Check(FrequencyJitterHz >= 0 && FrequencyJitterHz <= 1_000_000_000, nameof(FrequencyJitterHz), FrequencyJitterHz, "0..1e9 Hz");
             Check(FrequencyDriftHzPerThousand >= 0 && FrequencyDriftHzPerThousand <= 1_000_000_000, nameof(FrequencyDriftHzPerThousand), FrequencyDriftHzPerThousand, "0..1e9 Hz");
             Check(PowerDriftPpmPerThousand >= 0 && PowerDriftPpmPerThousand <= 1_000_000, nameof(PowerDriftPpmPerThousand), PowerDriftPpmPerThousand, "0..1e6 ppm");
+            Check(DriftHalfPeriod >= 0 && DriftHalfPeriod <= long.MaxValue / 2, nameof(DriftHalfPeriod), DriftHalfPeriod, "0 .. 2^62 samples");
             Check(InterfererProbabilityPpm >= 0 && InterfererProbabilityPpm <= 1_000_000, nameof(InterfererProbabilityPpm), InterfererProbabilityPpm, "0..1e6 ppm");
             Check(InterfererMaxPowerPicowatts >= 0 && InterfererMaxPowerPicowatts <= 1_000_000_000, nameof(InterfererMaxPowerPicowatts), InterfererMaxPowerPicowatts, "0..1e9 pW");
             Check(Length >= -1, nameof(Length), Length, ">= -1");
@@ -164,6 +174,21 @@ namespace EdgeLearn.HostSim.Scenes
             return novel ? ClassCount : _s.InitialClassCount;
         }
 
+        /// <summary>
+        /// Drift position of sample <paramref name="n"/>: a triangle wave rising from 0 to <paramref name="halfPeriod"/>
+        /// and back with period 2 halfPeriod (n itself when halfPeriod is 0).
+        /// </summary>
+        public static long DriftPosition(long n, long halfPeriod)
+        {
+            if (halfPeriod <= 0)
+            {
+                return n;
+            }
+
+            long phase = n % (2 * halfPeriod);
+            return phase <= halfPeriod ? phase : (2 * halfPeriod) - phase;
+        }
+
         /// <inheritdoc />
         public bool TryNext(RfSample sample)
         {
@@ -174,6 +199,7 @@ namespace EdgeLearn.HostSim.Scenes
             }
 
             long n = _position;
+            long m = DriftPosition(n, _s.DriftHalfPeriod);
             int label = (int)_rng.NextBelow((uint)ActiveClassCount(n));
             sample.Clear();
             sample.Label = label;
@@ -185,9 +211,9 @@ namespace EdgeLearn.HostSim.Scenes
                 int i = (label * t) + k;
                 int xf = _rng.NextGaussianQ16();
                 int xp = _rng.NextGaussianQ16();
-                long drift = SimMath.MulDivRound(_s.FrequencyDriftHzPerThousand, n, 1000);
+                long drift = SimMath.MulDivRound(_s.FrequencyDriftHzPerThousand, m, 1000);
                 long f = SimMath.AddSaturate(_freq[i], SimMath.AddSaturate(SimMath.ApplySign(_fdir[i], drift), SimMath.ScaleQ16(_s.FrequencyJitterHz, xf)));
-                long driftPpm = SimMath.MulDivRound(_s.PowerDriftPpmPerThousand, n, 1000);
+                long driftPpm = SimMath.MulDivRound(_s.PowerDriftPpmPerThousand, m, 1000);
                 long factorPpm = Math.Max(100_000, 1_000_000 + SimMath.ApplySign(_pdir[i], driftPpm));
                 long p = SimMath.MulDivRound(_power[i], factorPpm, 1_000_000);
                 p = SimMath.ScaleByGaussian(p, _s.PowerJitterPpm, xp);
@@ -225,6 +251,7 @@ namespace EdgeLearn.HostSim.Scenes
             Line(nameof(_s.FrequencyJitterHz), _s.FrequencyJitterHz);
             Line(nameof(_s.FrequencyDriftHzPerThousand), _s.FrequencyDriftHzPerThousand);
             Line(nameof(_s.PowerDriftPpmPerThousand), _s.PowerDriftPpmPerThousand);
+            Line(nameof(_s.DriftHalfPeriod), _s.DriftHalfPeriod);
             Line(nameof(_s.InterfererProbabilityPpm), _s.InterfererProbabilityPpm);
             Line(nameof(_s.InterfererMaxPowerPicowatts), _s.InterfererMaxPowerPicowatts);
             Line(nameof(_s.Length), _s.Length);

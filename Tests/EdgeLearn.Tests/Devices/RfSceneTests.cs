@@ -88,6 +88,34 @@ public sealed class RfSceneTests
     }
 
     [TestMethod]
+    public void Fingerprint_Drift_TurnsBackAfterItsHalfPeriodSoItStaysBounded()
+    {
+        CollectionAssert.AreEqual(
+            new long[] { 0, 1, 999, 1000, 999, 1, 0, 1, 1000, 0 },
+            Array.ConvertAll(new long[] { 0, 1, 999, 1000, 1001, 1999, 2000, 2001, 3000, 4000 }, n => RfFingerprintScene.DriftPosition(n, 1000)));
+        Assert.AreEqual(123_456_789L, RfFingerprintScene.DriftPosition(123_456_789, 0), "0: linear for ever");
+
+        // Half-period 4 000 samples: at sample 6 000 each tone is back where it was at 2 000 (2 x 50 kHz, 2 x 1%).
+        var settings = new RfFingerprintSceneSettings { NovelClassCount = 0, InterfererProbabilityPpm = 0, FrequencyJitterHz = 0, PowerJitterPpm = 0, DriftHalfPeriod = 4_000 };
+        var scene = new RfFingerprintScene(settings, 12);
+        var s = new RfSample();
+        for (int i = 0; i <= 6_000; i++)
+        {
+            scene.TryNext(s);
+        }
+
+        for (int k = 0; k < 3; k++)
+        {
+            long f0 = scene.SignatureFrequencyHz(s.Label, k);
+            long p0 = scene.SignaturePowerPicowatts(s.Label, k);
+            Assert.AreEqual(100_000, Math.Abs(s.FrequenciesHz[k] - f0));
+            Assert.AreEqual(p0 * 0.02, Math.Abs(s.PowersPicowatts[k] - p0), 1.0);
+        }
+
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RfFingerprintSceneSettings { DriftHalfPeriod = -1 }.Validate());
+    }
+
+    [TestMethod]
     public void Fingerprint_Interferers_AboutFivePercentOfSamples()
     {
         var scene = new RfFingerprintScene(new RfFingerprintSceneSettings(), 1);
