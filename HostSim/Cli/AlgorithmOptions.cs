@@ -35,9 +35,15 @@ public static class AlgorithmOptions
     /// <summary>A comma list of reals (one per layer), defaulting to <paramref name="fallback"/>; parse it with <see cref="ParseList"/>.</summary>
     public static Option<string> ListOption(string name, double[] fallback, string description)
     {
-        string text = string.Join(",", Array.ConvertAll(fallback, v => v.ToString("R", CultureInfo.InvariantCulture)));
+        string text = FormatList(fallback);
         return new Option<string>(name) { Description = $"{description} (default {text})", DefaultValueFactory = _ => text };
     }
+
+    /// <summary>A comma list of reals as <see cref="ParseList"/> reads it back (round-trip format, invariant culture).</summary>
+    public static string FormatList(double[] values) => string.Join(",", Array.ConvertAll(values, v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+    /// <summary>True when <paramref name="option"/> was given on the command line (not its default).</summary>
+    public static bool IsGiven<T>(ParseResult parseResult, Option<T> option) => parseResult.GetResult(option) is { Implicit: false };
 
     /// <summary>Parses a comma list of finite reals; a bad entry is a usage error naming the option and the entry.</summary>
     public static double[] ParseList(string text, string name)

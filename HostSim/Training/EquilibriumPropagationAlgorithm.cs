@@ -63,13 +63,13 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
             o.AcceptOnlyFromAmong("8", "16", "32");
             return o;
         });
-        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => AlgorithmOptions.ListOption("--gamma", d.Gamma, $"BOP adaptivity per weight layer (comma list; the last value repeats; {List(bin.Gamma)} for binary activations)"));
-        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => AlgorithmOptions.ListOption("--tau", d.Tau, $"BOP flip threshold per weight layer (comma list; {List(bin.Tau)} for binary activations)"));
+        gamma = AlgorithmRegistry.GetOrAddOption(command, "--gamma", () => AlgorithmOptions.ListOption("--gamma", d.Gamma, $"BOP adaptivity per weight layer (comma list; the last value repeats; {AlgorithmOptions.FormatList(bin.Gamma)} for binary activations)"));
+        tau = AlgorithmRegistry.GetOrAddOption(command, "--tau", () => AlgorithmOptions.ListOption("--tau", d.Tau, $"BOP flip threshold per weight layer (comma list; {AlgorithmOptions.FormatList(bin.Tau)} for binary activations)"));
         tauSchedule = AlgorithmRegistry.GetOrAddOption(command, "--tau-schedule", () => new Option<string?>("--tau-schedule")
         {
             Description = "BOP tau annealing: EPOCH:FACTOR list, from epoch EPOCH (1-based) tau is the --tau value times FACTOR, e.g. 11:2,16:4 (default: constant tau)",
         });
-        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, $"bias learning rate per weight layer (comma list; {List(bin.BiasLearningRate)} for binary activations)"));
+        biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, $"bias learning rate per weight layer (comma list; {AlgorithmOptions.FormatList(bin.BiasLearningRate)} for binary activations)"));
         lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => AlgorithmOptions.ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
         neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => AlgorithmOptions.Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
@@ -198,34 +198,33 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         bool binary = parseResult.GetValue(activations) == "binary";
         // Binary activations start from their own recipe; an option given on the command line overrides either.
         var s = binary ? EquilibriumPropagationSettings.ForBinaryActivations() : new EquilibriumPropagationSettings();
-        bool Given<T>(Option<T> option) => parseResult.GetResult(option) is { Implicit: false };
         s.WeightFormat = parseResult.GetValue(weights) == "s8" ? WeightFormat.S8 : WeightFormat.B1;
         s.Nudging = parseResult.GetValue(nudging) == "random-sign" ? NudgingMode.RandomSign : NudgingMode.Symmetric;
         s.NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho;
         s.AccumulatorBits = parseResult.GetValue(accumulatorBits);
         s.LearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(lr)!, "--lr");
         s.Seed = options.Seed;
-        if (!binary || Given(freeSteps))
+        if (!binary || AlgorithmOptions.IsGiven(parseResult, freeSteps))
         {
             s.FreeSteps = parseResult.GetValue(freeSteps);
         }
 
-        if (!binary || Given(nudgedSteps))
+        if (!binary || AlgorithmOptions.IsGiven(parseResult, nudgedSteps))
         {
             s.NudgedSteps = parseResult.GetValue(nudgedSteps);
         }
 
-        if (!binary || Given(gamma))
+        if (!binary || AlgorithmOptions.IsGiven(parseResult, gamma))
         {
             s.Gamma = AlgorithmOptions.ParseList(parseResult.GetValue(gamma)!, "--gamma");
         }
 
-        if (!binary || Given(tau))
+        if (!binary || AlgorithmOptions.IsGiven(parseResult, tau))
         {
             s.Tau = AlgorithmOptions.ParseList(parseResult.GetValue(tau)!, "--tau");
         }
 
-        if (!binary || Given(biasLr))
+        if (!binary || AlgorithmOptions.IsGiven(parseResult, biasLr))
         {
             s.BiasLearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(biasLr)!, "--bias-lr");
         }
@@ -246,6 +245,4 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     }
 
     internal static string Format(WeightFormat format) => format == WeightFormat.B1 ? "b1" : "s8";
-
-    private static string List(double[] values) => string.Join(",", Array.ConvertAll(values, v => v.ToString("R", CultureInfo.InvariantCulture)));
 }

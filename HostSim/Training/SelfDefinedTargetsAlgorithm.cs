@@ -405,7 +405,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
             throw new CommandLineUsageException("--stream has no epochs to reset the homeostasis at; use --homeostasis-leak to forget old imbalances");
         }
 
-        if (!ep && Explicit(parseResult, weights))
+        if (!ep && AlgorithmOptions.IsGiven(parseResult, weights))
         {
             throw new CommandLineUsageException("--weights applies to --rule ep; the delta rule keeps s16 weights with a Q8.24 latent copy");
         }
@@ -449,10 +449,10 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
             Winners = parseResult.GetValue(winners) ?? (semi ? 1 : 5),
             Smoothing = parseResult.GetValue(smoothing),
             // With --stream, H moves after every sample: the defaults keep the per-sample rate of the mini-batch defaults.
-            HomeostasisRate = isStream && !Explicit(parseResult, homeostasis) ? parseResult.GetValue(homeostasis) / DefaultBatch : parseResult.GetValue(homeostasis),
+            HomeostasisRate = isStream && !AlgorithmOptions.IsGiven(parseResult, homeostasis) ? parseResult.GetValue(homeostasis) / DefaultBatch : parseResult.GetValue(homeostasis),
             Mode = isStream ? HomeostasisMode.Streaming : HomeostasisMode.MiniBatch,
             BatchSize = batch,
-            AverageRate = isStream && !Explicit(parseResult, homeostasisEta) ? 1.0 / DefaultBatch : parseResult.GetValue(homeostasisEta),
+            AverageRate = isStream && !AlgorithmOptions.IsGiven(parseResult, homeostasisEta) ? 1.0 / DefaultBatch : parseResult.GetValue(homeostasisEta),
             LeakShift = parseResult.GetValue(homeostasisLeak),
         };
         try
@@ -490,8 +490,8 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         }
         else
         {
-            double[]? rates = Explicit(parseResult, lr) ? ParseList(parseResult.GetValue(lr)!, "--lr") : null;
-            double[]? biasRates = Explicit(parseResult, biasLr) ? ParseList(parseResult.GetValue(biasLr)!, "--bias-lr") : null;
+            double[]? rates = AlgorithmOptions.IsGiven(parseResult, lr) ? ParseList(parseResult.GetValue(lr)!, "--lr") : null;
+            double[]? biasRates = AlgorithmOptions.IsGiven(parseResult, biasLr) ? ParseList(parseResult.GetValue(biasLr)!, "--bias-lr") : null;
             c.Delta = new DeltaRuleSettings
             {
                 BatchSize = batch,
@@ -645,8 +645,6 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         double energy = Math.Max(squares / Math.Max(1, data.Train.Count), 1e-6);
         return Math.Min(1.0, DefaultDeltaStep / energy / (stream ? DefaultBatch : 1));
     }
-
-    private static bool Explicit<T>(ParseResult parseResult, Option<T> option) => parseResult.GetResult(option) is { Implicit: false };
 
     private sealed class Configuration
     {
