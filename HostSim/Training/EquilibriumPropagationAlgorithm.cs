@@ -32,6 +32,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
     private Option<string?> tauSchedule = null!;
     private Option<string> biasLr = null!;
     private Option<string> lr = null!;
+    private Option<string> alphaScale = null!;
     private Option<int?> neuronsPerClass = null!;
     private Option<string> kernels = null!;
 
@@ -71,6 +72,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         });
         biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, $"bias learning rate per weight layer (comma list; {AlgorithmOptions.FormatList(bin.BiasLearningRate)} for binary activations)"));
         lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => AlgorithmOptions.ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
+        alphaScale = AlgorithmRegistry.GetOrAddOption(command, "--alpha-scale", () => AlgorithmOptions.ListOption("--alpha-scale", d.AlphaScale, "multiplier of each weight layer's scale alpha over 1 / (2 sqrt(fan-in)) (comma list; the last value repeats)"));
         neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => AlgorithmOptions.Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
     }
@@ -98,7 +100,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         var description = new NetworkDescription(sizes, g);
         KernelSet kernelSet = parseResult.GetValue(kernels) == "reference" ? KernelSet.Reference : HostKernels.Best;
 
-        var network = new EquilibriumPropagationNetwork(description, settings.WeightFormat, settings.ActivationFormat);
+        var network = CreateNetwork(description, settings);
         network.Initialize(options.Seed);
         var initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
         // The learner gets its own copy: a tau schedule changes its tau, while the oracle starts from the base one.
@@ -157,6 +159,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         report.AddExtra("nudged_steps", settings.NudgedSteps);
         report.AddExtra("beta", settings.Beta);
         report.AddExtra("batch", settings.BatchSize);
+        report.AddExtra("alpha_scale", AlgorithmOptions.ToJsonArray(settings.AlphaScale));
         report.AddExtra("flips", learner.Flips);
         if (!schedule.IsEmpty)
         {
@@ -203,6 +206,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         s.NudgePlacement = parseResult.GetValue(nudgePlacement) == "inside" ? NudgePlacement.InsideRho : NudgePlacement.OutsideRho;
         s.AccumulatorBits = parseResult.GetValue(accumulatorBits);
         s.LearningRate = AlgorithmOptions.ParseList(parseResult.GetValue(lr)!, "--lr");
+        s.AlphaScale = AlgorithmOptions.ParseList(parseResult.GetValue(alphaScale)!, "--alpha-scale");
         s.Seed = options.Seed;
         if (!binary || AlgorithmOptions.IsGiven(parseResult, freeSteps))
         {
@@ -242,6 +246,14 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         AlgorithmOptions.Validate(s.Validate);
 
         return s;
+    }
+
+    // The network of the settings; an alpha scale too large for a layer's fan-in is a usage error.
+    private static EquilibriumPropagationNetwork CreateNetwork(NetworkDescription description, EquilibriumPropagationSettings settings)
+    {
+        EquilibriumPropagationNetwork? network = null;
+        AlgorithmOptions.Validate(() => network = new EquilibriumPropagationNetwork(description, settings));
+        return network!;
     }
 
     internal static string Format(WeightFormat format) => format == WeightFormat.B1 ? "b1" : "s8";

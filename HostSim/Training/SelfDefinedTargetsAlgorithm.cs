@@ -564,7 +564,7 @@ public sealed class SelfDefinedTargetsAlgorithm : ITrainingAlgorithm
         EquilibriumPropagationInitialState? initial = null;
         if (c.Ep is not null)
         {
-            var network = new EquilibriumPropagationNetwork(c.Description, c.Ep.WeightFormat, c.Ep.ActivationFormat);
+            var network = new EquilibriumPropagationNetwork(c.Description, c.Ep);
             network.Initialize(c.Seed);
             initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
             epLearner = new EquilibriumPropagationLearner(network, c.Ep, kernelSet);

@@ -5,7 +5,7 @@
 // Buffers:
 //   Signs[l]     uint[n_{l+1} * ceil(n_l / 32)]  b1 weights, set bit = +alpha_l (BinaryKernels layout)
 //   Weights[l]   sbyte[n_{l+1} * n_l]            s8 weights in units of alpha_l / 32
-//   AlphaQ15[l]  int                             alpha_l = 1 / (2 sqrt(n_l)) in Q0.15
+//   AlphaQ15[l]  int                             alpha_l = 1 / (2 sqrt(n_l)) in Q0.15, times the layer's alpha scale
 //   Biases[l]    int[n_{l+1}]                    bias of layer l+1 in Q8.24 (2^24 = 1.0)
 using System;
 using EdgeLearn.Kernels;
@@ -19,8 +19,22 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// <summary>Fractional bits of the Q8.24 biases.</summary>
         public const int BiasFractionBits = 24;
 
-        /// <summary>Creates a network with zero weights (all bits clear) and zero biases.</summary>
+        /// <summary>Creates a network with zero weights (all bits clear), zero biases and the default scales.</summary>
         public EquilibriumPropagationNetwork(NetworkDescription description, WeightFormat weightFormat, ActivationFormat activationFormat)
+            : this(description, weightFormat, activationFormat, null)
+        {
+        }
+
+        /// <summary>
+        /// Creates a network with zero weights and biases in the formats of <paramref name="settings"/>, each layer's
+        /// scale multiplied by its <see cref="EquilibriumPropagationSettings.AlphaScale"/>.
+        /// </summary>
+        public EquilibriumPropagationNetwork(NetworkDescription description, EquilibriumPropagationSettings settings)
+            : this(description, Validated(settings).WeightFormat, settings.ActivationFormat, settings)
+        {
+        }
+
+        private EquilibriumPropagationNetwork(NetworkDescription description, WeightFormat weightFormat, ActivationFormat activationFormat, EquilibriumPropagationSettings scales)
         {
             if (description == null)
             {
@@ -56,7 +70,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             {
                 int rows = description.Size(l + 1);
                 int cols = description.Size(l);
-                AlphaQ15[l] = EquilibriumPropagationSettings.AlphaQ15(cols);
+                AlphaQ15[l] = scales == null ? EquilibriumPropagationSettings.AlphaQ15(cols) : scales.LayerAlphaQ15(l, cols);
                 Biases[l] = new int[rows];
                 if (weightFormat == WeightFormat.B1)
                 {
@@ -67,6 +81,17 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
                     Weights[l] = new sbyte[rows * cols];
                 }
             }
+        }
+
+        private static EquilibriumPropagationSettings Validated(EquilibriumPropagationSettings settings)
+        {
+            if (settings == null)
+            {
+                throw new ArgumentNullException(nameof(settings));
+            }
+
+            settings.Validate();
+            return settings;
         }
 
         /// <summary>Layer sizes.</summary>

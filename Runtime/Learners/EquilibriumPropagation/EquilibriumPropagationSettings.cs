@@ -63,6 +63,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             Tau = new double[] { 2e-6 };
             BiasLearningRate = new double[] { 0.05, 0.025 };
             LearningRate = new double[] { 0.05, 0.025 };
+            AlphaScale = new double[] { 1 };
             Seed = 1;
         }
 
@@ -124,6 +125,13 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         /// <summary>Weight SGD learning rate per layer (s8 weights only), &gt; 0.</summary>
         public double[] LearningRate { get; set; }
 
+        /// <summary>
+        /// Multiplier of each weight layer's scale alpha_l over the default 1 / (2 sqrt(fan_in)), in (0, 64); used
+        /// when a network is created from these settings (see <see cref="LayerAlphaQ15"/>). A model image carries
+        /// the scales themselves.
+        /// </summary>
+        public double[] AlphaScale { get; set; }
+
         /// <summary>Seed of initialisation, nudging signs and stochastic rounding.</summary>
         public uint Seed { get; set; }
 
@@ -135,6 +143,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             c.Tau = CopyOf(Tau);
             c.BiasLearningRate = CopyOf(BiasLearningRate);
             c.LearningRate = CopyOf(LearningRate);
+            c.AlphaScale = CopyOf(AlphaScale);
             return c;
         }
 
@@ -201,6 +210,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             CheckPerLayer(Tau, nameof(Tau), 0, 1e6, false);
             CheckPerLayer(BiasLearningRate, nameof(BiasLearningRate), 0, 100, true);
             CheckPerLayer(LearningRate, nameof(LearningRate), 0, 100, false);
+            CheckPerLayer(AlphaScale, nameof(AlphaScale), 0, 64, false);
         }
 
         /// <summary>beta in Q.12 (4096 = 1.0), rounded.</summary>
@@ -225,6 +235,22 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         {
             ulong root = ActivationKernels.SqrtU64((ulong)fanIn << 40); // sqrt(fanIn) * 2^20
             return (int)(((1UL << 34) + root / 2) / root);
+        }
+
+        /// <summary>
+        /// The scale of weight layer <paramref name="layer"/> in Q0.15: <see cref="AlphaQ15"/> of
+        /// <paramref name="fanIn"/> times that layer's <see cref="AlphaScale"/>, rounded. Throws
+        /// <see cref="ArgumentOutOfRangeException"/> when the result leaves [1, 32767] (alpha in (0, 1)).
+        /// </summary>
+        public int LayerAlphaQ15(int layer, int fanIn)
+        {
+            double a = AlphaQ15(fanIn) * ForLayer(AlphaScale, layer);
+            if (!(a >= 0.5 && a < 32767.5))
+            {
+                throw new ArgumentOutOfRangeException(nameof(AlphaScale), "alpha scale " + ForLayer(AlphaScale, layer) + " of weight layer " + layer + " (fan-in " + fanIn + ") gives alpha " + (a / 32768) + "; alpha must be in [2^-15, 1)");
+            }
+
+            return (int)(a + 0.5);
         }
 
         /// <summary>Largest value of a signed accumulator of <paramref name="bits"/> bits.</summary>

@@ -3,6 +3,8 @@ using System.IO;
 using System.Text.Json;
 using EdgeLearn.HostSim;
 using EdgeLearn.HostSim.Cli;
+using EdgeLearn.Runtime.Images;
+using EdgeLearn.Runtime.Learners.EquilibriumPropagation;
 using EdgeLearn.Tests.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -61,5 +63,29 @@ public sealed class EquilibriumPropagationCommandTests
         (code, error, _) = Train(dir, "--arch", "64-16-4", "--weights", "s8", "--tau-schedule", "2:2");
         Assert.AreEqual(ExitCodes.Usage, code);
         StringAssert.Contains(error, "--tau-schedule");
+    }
+
+    [TestMethod]
+    public void AlphaScale_ReachesTheReportAndTheImageAndBadValuesAreUsageErrors()
+    {
+        using var dir = WriteClusters();
+        string image = dir.Combine("model.elmi");
+
+        var (code, error, r) = Train(dir, "--arch", "64-16-4", "--alpha-scale", "3,1", "--out", image);
+        Assert.AreEqual(ExitCodes.Success, code, error);
+        Assert.AreEqual(3.0, r.GetProperty("alpha_scale")[0].GetDouble());
+        Assert.AreEqual(1.0, r.GetProperty("alpha_scale")[1].GetDouble());
+        byte[] bytes = File.ReadAllBytes(image);
+        Assert.IsTrue(EquilibriumPropagationImage.TryRead(bytes, 0, bytes.Length, ImageLimits.Default, out EquilibriumPropagationModel model, out _));
+        Assert.AreEqual(3 * 2048, model.Network.AlphaQ15[0], "fan-in 64: the default alpha 1/16 is 2048 in Q0.15");
+        Assert.AreEqual(EquilibriumPropagationSettings.AlphaQ15(16), model.Network.AlphaQ15[1]);
+
+        (code, error, _) = Train(dir, "--arch", "64-16-4", "--alpha-scale", "0");
+        Assert.AreEqual(ExitCodes.Usage, code);
+        StringAssert.Contains(error, "AlphaScale");
+
+        (code, error, _) = Train(dir, "--arch", "64-16-4", "--alpha-scale", "20");
+        Assert.AreEqual(ExitCodes.Usage, code, "alpha 20/16 is above 1");
+        StringAssert.Contains(error, "alpha scale 20");
     }
 }

@@ -213,6 +213,32 @@ public sealed class EquilibriumPropagationLearnerTests
     }
 
     [TestMethod]
+    public void AlphaScale_MultipliesEachLayerScaleAndIsCheckedAgainstFanIn()
+    {
+        var settings = new EquilibriumPropagationSettings { AlphaScale = new[] { 3, 0.5 } };
+        var network = new EquilibriumPropagationNetwork(new NetworkDescription(new[] { 784, 256, 64, 10 }, 1), settings);
+        Assert.AreEqual(Math.Round(EquilibriumPropagationSettings.AlphaQ15(784) * 3.0), network.AlphaQ15[0]);
+        Assert.AreEqual(Math.Round(EquilibriumPropagationSettings.AlphaQ15(256) * 0.5), network.AlphaQ15[1]);
+        Assert.AreEqual(Math.Round(EquilibriumPropagationSettings.AlphaQ15(64) * 0.5), network.AlphaQ15[2], "the last value repeats");
+        var plain = new EquilibriumPropagationNetwork(new NetworkDescription(new[] { 784, 256, 64, 10 }, 1), WeightFormat.B1, ActivationFormat.MultiBit);
+        Assert.AreEqual(EquilibriumPropagationSettings.AlphaQ15(784), plain.AlphaQ15[0]);
+
+        var copy = settings.Clone();
+        copy.AlphaScale[0] = 5;
+        Assert.AreEqual(3.0, settings.AlphaScale[0], "a clone has its own array");
+
+        // alpha must stay below 1: with fan-in 4 the default is 0.25, so a scale of 4 reaches 1.0.
+        settings = new EquilibriumPropagationSettings { AlphaScale = new[] { 4.0 } };
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new EquilibriumPropagationNetwork(new NetworkDescription(new[] { 4, 3, 2 }, 1), settings));
+        Assert.AreEqual(nameof(EquilibriumPropagationSettings.AlphaScale), e.ParamName);
+        settings.AlphaScale = new[] { 3.99, 1 };
+        Assert.AreEqual(32686, new EquilibriumPropagationNetwork(new NetworkDescription(new[] { 4, 3, 2 }, 1), settings).AlphaQ15[0]);
+        settings.AlphaScale = new[] { 0.0 };
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => settings.Validate());
+        Assert.AreEqual(nameof(EquilibriumPropagationSettings.AlphaScale), e.ParamName);
+    }
+
+    [TestMethod]
     public void NetworkDescription_ParseSizes_RejectsBadArchitectures()
     {
         CollectionAssert.AreEqual(new[] { 784, 256, 10 }, NetworkDescription.ParseSizes("784-256-10"));

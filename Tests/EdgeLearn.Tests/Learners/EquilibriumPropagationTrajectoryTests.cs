@@ -33,9 +33,10 @@ public sealed class EquilibriumPropagationTrajectoryTests
     private const double BorderlineMargin = 0.10;
 
     [TestMethod]
-    [DataRow(NudgePlacement.OutsideRho)]
-    [DataRow(NudgePlacement.InsideRho)]
-    public void BinaryWeights_TwentySteps_TrackOracleWithinDerivedBound(NudgePlacement placement)
+    [DataRow(NudgePlacement.OutsideRho, 1.0)]
+    [DataRow(NudgePlacement.InsideRho, 1.0)]
+    [DataRow(NudgePlacement.OutsideRho, 3.0)] // a scaled input layer (--alpha-scale 3,1): the oracle takes the network's alphas
+    public void BinaryWeights_TwentySteps_TrackOracleWithinDerivedBound(NudgePlacement placement, double inputAlphaScale)
     {
         int[] sizes = { 8, 6, 3 };
         const int batch = 4;
@@ -51,10 +52,12 @@ public sealed class EquilibriumPropagationTrajectoryTests
             Tau = new[] { 2e-3 },
             BiasLearningRate = new[] { 0.05 },
             NudgePlacement = placement,
+            AlphaScale = new[] { inputAlphaScale, 1 },
             Seed = 11,
         };
         var description = new NetworkDescription(sizes, 1);
-        var network = new EquilibriumPropagationNetwork(description, WeightFormat.B1, ActivationFormat.MultiBit);
+        var network = new EquilibriumPropagationNetwork(description, settings);
+        Assert.AreEqual((int)Math.Round(EquilibriumPropagationSettings.AlphaQ15(8) * inputAlphaScale), network.AlphaQ15[0]);
         network.Initialize(settings.Seed);
         EquilibriumPropagationInitialState initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
         var learner = new EquilibriumPropagationLearner(network, settings, KernelSet.Reference);
