@@ -72,7 +72,7 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         });
         biasLr = AlgorithmRegistry.GetOrAddOption(command, "--bias-lr", () => AlgorithmOptions.ListOption("--bias-lr", d.BiasLearningRate, $"bias learning rate per weight layer (comma list; {AlgorithmOptions.FormatList(bin.BiasLearningRate)} for binary activations)"));
         lr = AlgorithmRegistry.GetOrAddOption(command, "--lr", () => AlgorithmOptions.ListOption("--lr", d.LearningRate, "weight learning rate per layer for --weights s8 (comma list)"));
-        alphaScale = AlgorithmRegistry.GetOrAddOption(command, "--alpha-scale", () => AlgorithmOptions.ListOption("--alpha-scale", d.AlphaScale, "multiplier of each weight layer's scale alpha over 1 / (2 sqrt(fan-in)) (comma list; the last value repeats)"));
+        alphaScale = AlgorithmRegistry.GetOrAddOption(command, "--alpha-scale", CreateAlphaScaleOption);
         neuronsPerClass = AlgorithmRegistry.GetOrAddOption(command, "--neurons-per-class", () => new Option<int?>("--neurons-per-class") { Description = "output neurons per class G (default 1; 10 for binary activations)" });
         kernels = AlgorithmRegistry.GetOrAddOption(command, "--kernels", () => AlgorithmOptions.Choice("--kernels", "auto", "kernel backend: auto (fastest bit-exact host variant) or reference", "auto", "reference"));
     }
@@ -248,8 +248,14 @@ public sealed class EquilibriumPropagationAlgorithm : ITrainingAlgorithm
         return s;
     }
 
-    // The network of the settings; an alpha scale too large for a layer's fan-in is a usage error.
-    private static EquilibriumPropagationNetwork CreateNetwork(NetworkDescription description, EquilibriumPropagationSettings settings)
+    /// <summary>The <c>--alpha-scale</c> option, shared with sdt's EP learner.</summary>
+    internal static Option<string> CreateAlphaScaleOption() => AlgorithmOptions.ListOption(
+        "--alpha-scale",
+        new EquilibriumPropagationSettings().AlphaScale,
+        "multiplier of each weight layer's scale alpha over 1 / (2 sqrt(fan-in)) (comma list; the last value repeats; sdt --rule ep: 1 unless given)");
+
+    /// <summary>The network of the settings; an alpha scale too large for a layer's fan-in is a usage error.</summary>
+    internal static EquilibriumPropagationNetwork CreateNetwork(NetworkDescription description, EquilibriumPropagationSettings settings)
     {
         EquilibriumPropagationNetwork? network = null;
         AlgorithmOptions.Validate(() => network = new EquilibriumPropagationNetwork(description, settings));

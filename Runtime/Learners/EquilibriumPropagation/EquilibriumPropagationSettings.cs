@@ -43,7 +43,8 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
     /// <summary>
     /// Hyperparameters of binary-weight Equilibrium Propagation. Per-layer arrays apply to weight layers
     /// 0 .. L-1; a shorter array repeats its last value. Defaults are the tuned Fashion-MNIST bin-W recipe of
-    /// ALGORITHMS.md (symmetric nudging, beta 0.3, tau 2e-6, gamma 1e-4 / 1e-5, batch 64).
+    /// ALGORITHMS.md (symmetric nudging, beta 0.3, tau 2e-6, gamma 1e-4 / 1e-5, batch 64), with the input
+    /// layer's scale alpha_0 three times 1 / (2 sqrt(fan_in)) (see <see cref="AlphaScale"/>).
     /// </summary>
     public sealed class EquilibriumPropagationSettings
     {
@@ -63,7 +64,7 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
             Tau = new double[] { 2e-6 };
             BiasLearningRate = new double[] { 0.05, 0.025 };
             LearningRate = new double[] { 0.05, 0.025 };
-            AlphaScale = new double[] { 1 };
+            AlphaScale = new double[] { 3, 1 };
             Seed = 1;
         }
 
@@ -126,9 +127,13 @@ namespace EdgeLearn.Runtime.Learners.EquilibriumPropagation
         public double[] LearningRate { get; set; }
 
         /// <summary>
-        /// Multiplier of each weight layer's scale alpha_l over the default 1 / (2 sqrt(fan_in)), in (0, 64); used
-        /// when a network is created from these settings (see <see cref="LayerAlphaQ15"/>). A model image carries
-        /// the scales themselves.
+        /// Multiplier of each weight layer's scale alpha_l over 1 / (2 sqrt(fan_in)), in (0, 64); used when a
+        /// network is created from these settings (see <see cref="LayerAlphaQ15"/>); a model image carries the
+        /// scales themselves. Default 3 for the input layer and 1 above it: pixel inputs in [0, 1] are
+        /// non-negative and mostly dark, so 1 / (2 sqrt(784)) leaves the first hidden layer's pre-activations a
+        /// few tenths wide, in the lower half of the hard sigmoid. Measured on Fashion-MNIST (784-256-10, 8-bit
+        /// accumulators, 20 epochs): 85.37 % with 1, 1 and 87.57 % with 3, 1; with binary activations
+        /// (784-1024-100, 2 epochs) 83.33 % and 84.77 %. Inputs of another scale may want another value.
         /// </summary>
         public double[] AlphaScale { get; set; }
 

@@ -675,5 +675,12 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
         Assert.IsTrue(SelfDefinedTargetsImage.TryRead(inference, 0, inference.Length, ImageLimits.Default, KernelSet.Reference, out SelfDefinedTargetsModel a, out _));
         Assert.IsTrue(SelfDefinedTargetsImage.TryRead(stripped, 0, stripped.Length, ImageLimits.Default, KernelSet.Reference, out SelfDefinedTargetsModel b, out _));
         CollectionAssert.AreEqual(SelfDefinedTargetsImage.WriteInference(a.Network, a.NetworkSettings, a.Targets, a.Association, a.SemiSupervised, null), SelfDefinedTargetsImage.WriteInference(b.Network, b.NetworkSettings, b.Targets, b.Association, b.SemiSupervised, null));
+
+        // sdt's EP keeps the paper's scale 1 / (2 sqrt(64)) = 2048 in Q0.15 unless --alpha-scale is given.
+        Assert.AreEqual(2048, a.Network.AlphaQ15[0]);
+        Assert.AreEqual(ExitCodes.Success, EdgeLearnCli.Run([.. common, dir.Combine("scaled.elmi"), "--alpha-scale", "2"], Program.CreateRegistry(), new StringWriter(), errors), errors.ToString());
+        byte[] scaled = File.ReadAllBytes(dir.Combine("scaled.elmi"));
+        Assert.IsTrue(SelfDefinedTargetsImage.TryRead(scaled, 0, scaled.Length, ImageLimits.Default, KernelSet.Reference, out SelfDefinedTargetsModel c, out _));
+        Assert.AreEqual(4096, c.Network.AlphaQ15[0]);
     }
 }
