@@ -58,6 +58,7 @@ public static class ImageCommands
         var freeSteps = new Option<int>("--free-steps") { Description = "With --init: free-phase steps T.", HelpName = "T", DefaultValueFactory = _ => 30 };
         freeSteps.Validators.Add(r => OptionChecks.InRange(r, "--free-steps", 1, 10000));
         var seed = new Option<uint>("--seed") { Description = "With --init: seed of the initial weights.", HelpName = "N", DefaultValueFactory = _ => 1u };
+        var alphaScale = new Option<string>("--alpha-scale") { Description = "With --init: multiplier of each weight layer's scale over 1 / (2 sqrt(fan-in)), comma list (the last value repeats), as train --algo bep.", HelpName = "list", DefaultValueFactory = _ => AlgorithmOptions.FormatList(new EquilibriumPropagationSettings().AlphaScale) };
         var inference = new Option<bool>("--inference") { Description = "Write an inference image (parameters only, no learner state)." };
         var output = new Option<string?>("--out") { Description = "Write the model image to FILE.", HelpName = "FILE" };
         var cs = new Option<string?>("--cs") { Description = "Write a C# file holding the image as a byte array.", HelpName = "FILE" };
@@ -66,7 +67,7 @@ public static class ImageCommands
         var resx = new Option<string?>("--resx") { Description = "Write a .resx that embeds the --out file as a binary resource.", HelpName = "FILE" };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing on success." };
         command.Add(source);
-        foreach (Option o in new Option[] { init, arch, weights, activations, bits, perClass, freeSteps, seed, inference, output, cs, ns, className, resx, quiet })
+        foreach (Option o in new Option[] { init, arch, weights, activations, bits, perClass, freeSteps, seed, alphaScale, inference, output, cs, ns, className, resx, quiet })
         {
             command.Add(o);
         }
@@ -82,7 +83,7 @@ public static class ImageCommands
 
             if (!isInit)
             {
-                foreach (Option o in new Option[] { arch, weights, activations, bits, perClass, freeSteps, seed })
+                foreach (Option o in new Option[] { arch, weights, activations, bits, perClass, freeSteps, seed, alphaScale })
                 {
                     if (r.GetResult(o) is { Implicit: false })
                     {
@@ -125,7 +126,7 @@ public static class ImageCommands
                 byte[] bytes;
                 if (parseResult.GetValue(init))
                 {
-                    bytes = InitialImage(parseResult.GetValue(arch)!, parseResult.GetValue(weights)!, parseResult.GetValue(activations)!, parseResult.GetValue(bits), parseResult.GetValue(perClass), parseResult.GetValue(freeSteps), parseResult.GetValue(seed), parseResult.GetValue(inference));
+                    bytes = InitialImage(parseResult.GetValue(arch)!, parseResult.GetValue(weights)!, parseResult.GetValue(activations)!, parseResult.GetValue(bits), parseResult.GetValue(perClass), parseResult.GetValue(freeSteps), parseResult.GetValue(seed), parseResult.GetValue(inference), AlgorithmOptions.ParseList(parseResult.GetValue(alphaScale)!, "--alpha-scale"));
                 }
                 else
                 {
@@ -398,8 +399,11 @@ public static class ImageCommands
         return command;
     }
 
-    /// <summary>The bytes of a freshly initialised bep model (full unless <paramref name="inferenceOnly"/>).</summary>
-    public static byte[] InitialImage(string architecture, string weights, string activations, int accumulatorBits, int neuronsPerClass, int freeSteps, uint seed, bool inferenceOnly)
+    /// <summary>
+    /// The bytes of a freshly initialised bep model (full unless <paramref name="inferenceOnly"/>), with bep's default
+    /// layer scales unless <paramref name="alphaScale"/> is given.
+    /// </summary>
+    public static byte[] InitialImage(string architecture, string weights, string activations, int accumulatorBits, int neuronsPerClass, int freeSteps, uint seed, bool inferenceOnly, double[]? alphaScale = null)
     {
         if (!LayerArchitecture.TryParse(architecture, out LayerArchitecture? arch, out string? error))
         {
@@ -419,7 +423,13 @@ public static class ImageCommands
             FreeSteps = freeSteps,
             Seed = seed,
         };
-        var network = new EquilibriumPropagationNetwork(new NetworkDescription(arch.ToArray(), neuronsPerClass), settings.WeightFormat, settings.ActivationFormat);
+        if (alphaScale is not null)
+        {
+            settings.AlphaScale = alphaScale;
+        }
+
+        AlgorithmOptions.Validate(settings.Validate);
+        var network = Training.EquilibriumPropagationAlgorithm.CreateNetwork(new NetworkDescription(arch.ToArray(), neuronsPerClass), settings);
         network.Initialize(seed);
         if (inferenceOnly)
         {

@@ -36,7 +36,15 @@ public sealed class ImageCommandsTests
         Assert.IsTrue(EquilibriumPropagationImage.TryRead(bytes, 0, bytes.Length, ImageLimits.Default, out EquilibriumPropagationModel model, out _));
         Assert.IsFalse(model.HasLearnerState);
         Assert.AreEqual(3u, model.Settings.Seed);
+        Assert.AreEqual(Math.Round(3.0 * EquilibriumPropagationSettings.AlphaQ15(20)), model.Network.AlphaQ15[0], "bep's default input-layer scale, as train uses");
+        Assert.AreEqual(EquilibriumPropagationSettings.AlphaQ15(9), model.Network.AlphaQ15[1]);
         StringAssert.Contains(File.ReadAllText(dir.Combine("Net.cs")), "internal static class Net");
+
+        Assert.AreEqual(ExitCodes.Success, Run("export", "--init", "--arch", "20-9-4", "--alpha-scale", "1.5,2", "--out", image, "--quiet").Code);
+        bytes = File.ReadAllBytes(image);
+        Assert.IsTrue(EquilibriumPropagationImage.TryRead(bytes, 0, bytes.Length, ImageLimits.Default, out model, out _));
+        Assert.AreEqual(Math.Round(1.5 * EquilibriumPropagationSettings.AlphaQ15(20)), model.Network.AlphaQ15[0]);
+        Assert.AreEqual(Math.Round(2.0 * EquilibriumPropagationSettings.AlphaQ15(9)), model.Network.AlphaQ15[1]);
         StringAssert.Contains(File.ReadAllText(dir.Combine("Resources.resx")), "<value>net.elmi;System.Byte[]");
         Assert.AreEqual(ExitCodes.Success, Run("verify", image).Code);
     }
@@ -64,6 +72,9 @@ public sealed class ImageCommandsTests
         Assert.AreEqual(ExitCodes.Usage, Run("export", "--init", "--cs", "x.cs", "--class", "class").Code, "keyword class name");
         Assert.AreEqual(ExitCodes.Usage, Run("export", "--init", "--accumulator-bits", "12", "--out", "b.elmi").Code);
         Assert.AreEqual(ExitCodes.Usage, Run("export", "--init", "--arch", "20-9-5", "--neurons-per-class", "2", "--out", "b.elmi").Code);
+        Assert.AreEqual(ExitCodes.Usage, Run("export", "--init", "--alpha-scale", "0", "--out", "b.elmi").Code);
+        Assert.AreEqual(ExitCodes.Usage, Run("export", "--init", "--alpha-scale", "40", "--out", "b.elmi").Code, "alpha above 1");
+        Assert.AreEqual(ExitCodes.Usage, Run("export", "a.elmi", "--alpha-scale", "2", "--out", "b.elmi").Code, "--alpha-scale without --init");
     }
 
     [TestMethod]
