@@ -59,6 +59,7 @@ public sealed class RfDemoSettings
         Gamma = new[] { 1e-4 },
         Tau = new[] { 1e-4 },
         BiasLearningRate = new[] { 0.02 },
+        AlphaScale = new[] { 1.0 }, // normalised sensor channels, not pixels: the demo's recipe uses the paper's scales
         Seed = seed,
     };
 }
@@ -138,7 +139,7 @@ public static class RfDemo
 
         var description = new NetworkDescription(new[] { settings.Channels, settings.Hidden, settings.Classes }, 1);
         EquilibriumPropagationSettings learnerSettings = RfDemoSettings.LearnerSettings(settings.Seed);
-        var network = new EquilibriumPropagationNetwork(description, WeightFormat.B1, ActivationFormat.MultiBit);
+        var network = new EquilibriumPropagationNetwork(description, learnerSettings);
         network.Initialize(settings.Seed);
         EquilibriumPropagationInitialState initial = EquilibriumPropagationOracleBridge.CaptureInitialState(network);
         var learner = new EquilibriumPropagationLearner(network, learnerSettings, settings.Kernels);

@@ -258,6 +258,7 @@ public sealed class FieldLearnerConfig
         Gamma = new[] { Gamma },
         Tau = new[] { Tau },
         BiasLearningRate = new[] { BiasLearningRate },
+        AlphaScale = new[] { 1.0 }, // as the demo: normalised sensor channels use the paper's scales
         Seed = Seed,
     };
 }

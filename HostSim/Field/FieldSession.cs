@@ -167,10 +167,11 @@ public sealed class FieldSession : IDisposable
         FieldLearnerConfig lc = config.Learner;
         int channels = source.ChannelCount;
         var description = new NetworkDescription(new[] { channels, lc.Hidden, lc.Classes }, 1);
-        var network = new EquilibriumPropagationNetwork(description, WeightFormat.B1, ActivationFormat.MultiBit);
+        EquilibriumPropagationSettings settings = lc.BuildSettings();
+        var network = new EquilibriumPropagationNetwork(description, settings);
         network.Initialize(lc.Seed);
         KernelSet kernels = lc.Kernels == "reference" ? KernelSet.Reference : HostKernels.Best;
-        Learner = new EquilibriumPropagationLearner(network, lc.BuildSettings(), kernels);
+        Learner = new EquilibriumPropagationLearner(network, settings, kernels);
         if (lc.LearnsFromUnlabelled)
         {
             SemiSupervised = new SemiSupervisedClassifier(new EquilibriumPropagationTargetLearner(Learner), lc.Classes, lc.BuildTargetSettings());
