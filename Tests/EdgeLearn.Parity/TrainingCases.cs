@@ -20,10 +20,11 @@ internal static class TrainingCases
         yield return ("bep-b1-multi-s32-inside", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.MultiBit, 32, NudgingMode.Symmetric, 1, NudgePlacement.InsideRho));
         yield return ("bep-b1-binary-s16", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.Binary, 16, NudgingMode.Symmetric, 4));
         yield return ("bep-b1-multi-s8-tau-annealed", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.MultiBit, 8, NudgingMode.Symmetric, 1, annealAt: 140));
+        yield return ("bep-b1-multi-s8-input-scale-3", (k, o) => Train(k, o, WeightFormat.B1, ActivationFormat.MultiBit, 8, NudgingMode.Symmetric, 1, inputAlphaScale: 3));
         yield return ("bep-s8-multi-latent", (k, o) => Train(k, o, WeightFormat.S8, ActivationFormat.MultiBit, 16, NudgingMode.Symmetric, 1));
     }
 
-    private static void Train(KernelSet kernels, Output output, WeightFormat weights, ActivationFormat activations, int bits, NudgingMode nudging, int neuronsPerClass, NudgePlacement placement = NudgePlacement.OutsideRho, int annealAt = -1)
+    private static void Train(KernelSet kernels, Output output, WeightFormat weights, ActivationFormat activations, int bits, NudgingMode nudging, int neuronsPerClass, NudgePlacement placement = NudgePlacement.OutsideRho, int annealAt = -1, double inputAlphaScale = 1)
     {
         const int inputs = 45;
         const int classes = 5;
@@ -42,9 +43,10 @@ internal static class TrainingCases
             Tau = new[] { 1e-5 },
             BiasLearningRate = new[] { 0.02 },
             LearningRate = new[] { 0.05 },
+            AlphaScale = new[] { inputAlphaScale, 1 },
             Seed = 42,
         };
-        var network = new EquilibriumPropagationNetwork(new NetworkDescription(new[] { inputs, 37, classes * neuronsPerClass }, neuronsPerClass), weights, activations);
+        var network = new EquilibriumPropagationNetwork(new NetworkDescription(new[] { inputs, 37, classes * neuronsPerClass }, neuronsPerClass), settings);
         network.Initialize(settings.Seed);
         var learner = new EquilibriumPropagationLearner(network, settings, kernels);
 
