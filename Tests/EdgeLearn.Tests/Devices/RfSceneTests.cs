@@ -69,21 +69,31 @@ public sealed class RfSceneTests
     [TestMethod]
     public void Fingerprint_Drift_MovesTonesByTheConfiguredRate()
     {
-        var settings = new RfFingerprintSceneSettings { NovelClassCount = 0, InterfererProbabilityPpm = 0, FrequencyJitterHz = 0, PowerJitterPpm = 0 };
+        // At sample 10 000 each tone is 10 x 50 kHz away from its signature and its power 10 x 1% away.
+        AssertToneOffsetsAt(10_000, new RfFingerprintSceneSettings(), 500_000, 0.1);
+    }
+
+    // Runs a scene without jitter or interferers to sample n, then checks that every tone of that sample is
+    // frequencyOffsetHz and the fraction powerOffset of its power away from its class signature.
+    private static void AssertToneOffsetsAt(int n, RfFingerprintSceneSettings settings, long frequencyOffsetHz, double powerOffset)
+    {
+        settings.NovelClassCount = 0;
+        settings.InterfererProbabilityPpm = 0;
+        settings.FrequencyJitterHz = 0;
+        settings.PowerJitterPpm = 0;
         var scene = new RfFingerprintScene(settings, 12);
         var s = new RfSample();
-        for (int i = 0; i <= 10_000; i++)
+        for (int i = 0; i <= n; i++)
         {
             scene.TryNext(s);
         }
 
-        // At sample 10 000 each tone is 10 x 50 kHz away from its signature and its power 10 x 1% away.
         for (int k = 0; k < 3; k++)
         {
             long f0 = scene.SignatureFrequencyHz(s.Label, k);
             long p0 = scene.SignaturePowerPicowatts(s.Label, k);
-            Assert.AreEqual(500_000, Math.Abs(s.FrequenciesHz[k] - f0));
-            Assert.AreEqual(p0 * 0.1, Math.Abs(s.PowersPicowatts[k] - p0), 1.0);
+            Assert.AreEqual(frequencyOffsetHz, Math.Abs(s.FrequenciesHz[k] - f0));
+            Assert.AreEqual(p0 * powerOffset, Math.Abs(s.PowersPicowatts[k] - p0), 1.0);
         }
     }
 
@@ -96,21 +106,7 @@ public sealed class RfSceneTests
         Assert.AreEqual(123_456_789L, RfFingerprintScene.DriftPosition(123_456_789, 0), "0: linear for ever");
 
         // Half-period 4 000 samples: at sample 6 000 each tone is back where it was at 2 000 (2 x 50 kHz, 2 x 1%).
-        var settings = new RfFingerprintSceneSettings { NovelClassCount = 0, InterfererProbabilityPpm = 0, FrequencyJitterHz = 0, PowerJitterPpm = 0, DriftHalfPeriod = 4_000 };
-        var scene = new RfFingerprintScene(settings, 12);
-        var s = new RfSample();
-        for (int i = 0; i <= 6_000; i++)
-        {
-            scene.TryNext(s);
-        }
-
-        for (int k = 0; k < 3; k++)
-        {
-            long f0 = scene.SignatureFrequencyHz(s.Label, k);
-            long p0 = scene.SignaturePowerPicowatts(s.Label, k);
-            Assert.AreEqual(100_000, Math.Abs(s.FrequenciesHz[k] - f0));
-            Assert.AreEqual(p0 * 0.02, Math.Abs(s.PowersPicowatts[k] - p0), 1.0);
-        }
+        AssertToneOffsetsAt(6_000, new RfFingerprintSceneSettings { DriftHalfPeriod = 4_000 }, 100_000, 0.02);
 
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RfFingerprintSceneSettings { DriftHalfPeriod = -1 }.Validate());
     }

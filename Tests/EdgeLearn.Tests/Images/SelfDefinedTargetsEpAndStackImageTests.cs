@@ -11,6 +11,7 @@ using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Runtime.Models;
 using EdgeLearn.Tests.Data;
 using EdgeLearn.Tests.Learners;
+using EdgeLearn.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace EdgeLearn.Tests.Images;
@@ -23,8 +24,6 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
     private const int Classes = 4;
 
     private static SyntheticClusters Data(int count = 120) => new(Inputs, Classes, count, 0.25, 3);
-
-    private static int Label(SyntheticClusters data, int i, bool semi) => semi && i % 3 == 0 ? data.Labels[i] : -1;
 
     private static ITargetProvider Targets(SelfDefinedTargetProvider provider, bool semi)
         => semi ? new SemiSupervisedTargetProvider(new SupervisedTargetProvider(provider.OutputSize, provider.OutputSize / Classes, provider.Settings.Smoothing), provider) : provider;
@@ -81,30 +80,9 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
 
         public SelfDefinedTargetsTrainer Trainer { get; }
 
-        public void Train(SyntheticClusters data, int from, int to)
-        {
-            for (int i = from; i < to; i++)
-            {
-                Trainer.TrainSample(data.Inputs, i * Inputs, Label(data, i, Semi));
-            }
-        }
+        public void Train(SyntheticClusters data, int from, int to) => SelfDefinedTargetsRuns.Train(Trainer, data, from, to, Semi);
 
-        public void Associate(SyntheticClusters data)
-        {
-            if (Semi)
-            {
-                Association.AssignGroups();
-                return;
-            }
-
-            Association.Clear();
-            for (int i = 0; i < data.Count; i++)
-            {
-                Association.Observe(Trainer.Respond(data.Inputs, i * Inputs), 0, data.Labels[i]);
-            }
-
-            Association.Assign();
-        }
+        public void Associate(SyntheticClusters data) => SelfDefinedTargetsRuns.Associate(Trainer, Association, data, Semi);
 
         public byte[] Full() => SelfDefinedTargetsImage.WriteFull(Learner, Provider, Association, Semi, null);
 
@@ -145,38 +123,11 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
 
         public SelfDefinedTargetsTrainer Trainer { get; }
 
-        public void TrainFeature(SyntheticClusters data, int from, int to)
-        {
-            for (int i = from; i < to; i++)
-            {
-                FeatureTrainer.TrainSample(data.Inputs, i * Inputs, -1);
-            }
-        }
+        public void TrainFeature(SyntheticClusters data, int from, int to) => SelfDefinedTargetsRuns.Train(FeatureTrainer, data, from, to, false);
 
-        public void TrainHead(SyntheticClusters data, int from, int to)
-        {
-            for (int i = from; i < to; i++)
-            {
-                Trainer.TrainSample(data.Inputs, i * Inputs, Label(data, i, Semi));
-            }
-        }
+        public void TrainHead(SyntheticClusters data, int from, int to) => SelfDefinedTargetsRuns.Train(Trainer, data, from, to, Semi);
 
-        public void Associate(SyntheticClusters data)
-        {
-            if (Semi)
-            {
-                Association.AssignGroups();
-                return;
-            }
-
-            Association.Clear();
-            for (int i = 0; i < data.Count; i++)
-            {
-                Association.Observe(Trainer.Respond(data.Inputs, i * Inputs), 0, data.Labels[i]);
-            }
-
-            Association.Assign();
-        }
+        public void Associate(SyntheticClusters data) => SelfDefinedTargetsRuns.Associate(Trainer, Association, data, Semi);
 
         public byte[] Full() => SelfDefinedTargetsImage.WriteFull(Feature, FeatureProvider, Head, Provider, Association, Semi, null);
 
@@ -289,7 +240,7 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
         SelfDefinedTargetsTrainer resumed = model.CreateTrainer();
         for (int i = 53; i < 120; i++)
         {
-            resumed.TrainSample(data.Inputs, i * Inputs, Label(data, i, semi));
+            resumed.TrainSample(data.Inputs, i * Inputs, SelfDefinedTargetsRuns.Label(data, i, semi));
         }
 
         Assert.AreEqual(120, model.NetworkLearner.SamplesSeen);
@@ -487,7 +438,7 @@ public sealed class SelfDefinedTargetsEpAndStackImageTests
         SelfDefinedTargetsTrainer head = model.CreateTrainer();
         for (int i = 53; i < 120; i++)
         {
-            head.TrainSample(data.Inputs, i * Inputs, Label(data, i, semi));
+            head.TrainSample(data.Inputs, i * Inputs, SelfDefinedTargetsRuns.Label(data, i, semi));
         }
 
         var feature = new SelfDefinedTargetsTrainer(model.FeatureLayer, model.FeatureProvider);

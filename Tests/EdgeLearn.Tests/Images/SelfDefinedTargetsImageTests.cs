@@ -9,6 +9,7 @@ using EdgeLearn.Runtime.Images;
 using EdgeLearn.Runtime.Learners.SelfDefinedTargets;
 using EdgeLearn.Tests.Data;
 using EdgeLearn.Tests.Learners;
+using EdgeLearn.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace EdgeLearn.Tests.Images;
@@ -56,30 +57,9 @@ public sealed class SelfDefinedTargetsImageTests
         public static SelfDefinedTargetsTrainer NewTrainer(DeltaRuleLearner layer, SelfDefinedTargetProvider provider, bool semi)
             => new(layer, semi ? new SemiSupervisedTargetProvider(new SupervisedTargetProvider(layer.OutputSize, layer.OutputSize / Classes, 0.1), provider) : provider);
 
-        public void Train(SyntheticClusters data, int from, int to)
-        {
-            for (int i = from; i < to; i++)
-            {
-                Trainer.TrainSample(data.Inputs, i * Inputs, Semi && i % 3 == 0 ? data.Labels[i] : -1);
-            }
-        }
+        public void Train(SyntheticClusters data, int from, int to) => SelfDefinedTargetsRuns.Train(Trainer, data, from, to, Semi);
 
-        public void Associate(SyntheticClusters data)
-        {
-            if (Semi)
-            {
-                Association.AssignGroups();
-                return;
-            }
-
-            Association.Clear();
-            for (int i = 0; i < data.Count; i++)
-            {
-                Association.Observe(Layer.Respond(data.Inputs, i * Inputs), 0, data.Labels[i]);
-            }
-
-            Association.Assign();
-        }
+        public void Associate(SyntheticClusters data) => SelfDefinedTargetsRuns.Associate(Trainer, Association, data, Semi);
 
         public byte[] Full() => SelfDefinedTargetsImage.WriteFull(Layer, Provider, Association, Semi, null);
     }
@@ -163,7 +143,7 @@ public sealed class SelfDefinedTargetsImageTests
         var resumed = Run.NewTrainer(model.Layer, provider, semi);
         for (int i = 53; i < 120; i++)
         {
-            resumed.TrainSample(data.Inputs, i * Inputs, semi && i % 3 == 0 ? data.Labels[i] : -1);
+            resumed.TrainSample(data.Inputs, i * Inputs, SelfDefinedTargetsRuns.Label(data, i, semi));
         }
 
         Assert.AreEqual(120, model.Layer.SamplesSeen);
